@@ -1,0 +1,72 @@
+# Shared helpers for black-box tests (tests/cli, tests/netns). Source it:
+#   . "$SYSKNOB_SRC/tests/support/lib.sh"
+# Gives: $SYSKNOB (the binary), $SRC, $T (a scratch directory removed at exit),
+# skip, need_root, enter_netns, and assertions that print what they saw.
+set -euo pipefail
+: "${SYSKNOB:?run through ctest (SYSKNOB unset)}"
+SRC=${SYSKNOB_SRC:?}
+T=$(mktemp -d "${TMPDIR:-/tmp}/sysknob-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+# A skip is exit 77 (ctest SKIP_RETURN_CODE); under CI a skip is a failure.
+skip() {
+  if [ "${CI:-}" = true ]; then echo "FAIL: would skip under CI: $*" >&2; exit 1; fi
+  echo "SKIP: $*"; exit 77
+}
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
+
+# Re-executes the calling script inside a fresh network namespace (and, with
+# --mount, a private mount namespace), then checks that it really is not the
+# host's namespace before anything is written.
+enter_netns() {
+  need_root
+  if [ -z "${SYSKNOB_IN_NETNS:-}" ]; then
+    local flags=(-n)
+    [ "${1:-}" = --mount ] && flags+=(-m --propagation private)
+    command -v unshare >/dev/null || skip "unshare not found"
+    unshare "${flags[@]}" true 2>/dev/null || skip "cannot create namespaces here"
+    rm -rf "$T"
+    exec unshare "${flags[@]}" env SYSKNOB_IN_NETNS=1 bash "$0"
+  fi
+  if [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
+    echo "FAIL: refusing to run: still in the host's network namespace" >&2; exit 1
+  fi
+  ip link set lo up 2>/dev/null || true
+}
+
+# A scratch --root with the directories a host has.
+make_root() {
+  local r=${1:-$T/root}
+  mkdir -p "$r/etc/sysctl.d" "$r/etc/sysknob/profiles" "$r/usr/lib/sysctl.d" "$r/run" "$r/var/lib"
+  echo "$r"
+}
+
+pass() { echo "ok: $*"; }
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+# run CMD...: runs it, keeps stdout in $out, stderr in $err, exit code in $rc.
+run() {
+  set +e
+  "$@" >"$T/.out" 2>"$T/.err"
+  rc=$?
+  set -e
+  out=$(cat "$T/.out"); err=$(cat "$T/.err")
+}
+expect_rc() { # expect_rc N what
+  if [ "$rc" = "$1" ]; then pass "$2 (exit $rc)"; else fail "$2: exit $rc, expected $1"; echo "stdout: $out" >&2; echo "stderr: $err" >&2; fi
+}
+expect_eq() { # expect_eq ACTUAL EXPECTED what
+  if [ "$1" = "$2" ]; then pass "$3"; else fail "$3: got '$1', expected '$2'"; fi
+}
+expect_contains() { # expect_contains HAYSTACK NEEDLE what
+  if printf '%s' "$1" | grep -qF -- "$2"; then pass "$3"; else fail "$3: '$2' not in: $1"; fi
+}
+expect_not_contains() {
+  if printf '%s' "$1" | grep -qF -- "$2"; then fail "$3: '$2' found in: $1"; else pass "$3"; fi
+}
+proc() { cat "/proc/sys/$(echo "$1" | tr './' '/.')" | tr -s '\t ' '  '; }
+done_testing() {
+  if [ "$fails" -ne 0 ]; then echo "$fails assertion(s) failed" >&2; exit 1; fi
+  echo "all assertions passed"
+}
