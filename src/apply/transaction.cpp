@@ -1,0 +1,38 @@
+#include "apply/transaction.hpp"
+
+namespace sysknob::apply {
+
+Result<void> undo_live(const std::vector<LiveChange>& written, ports::SysctlTree& tree)
+{
+    Result<void> first = {};
+    for (auto it = written.rbegin(); it != written.rend(); ++it) {
+        auto r = tree.write(it->key, it->from);
+        if (!r && first) first = r;
+    }
+    return first;
+}
+
+Result<void> write_live(const std::vector<LiveChange>& changes, ports::SysctlTree& tree, const WrittenHook& hook)
+{
+    std::vector<LiveChange> written;
+    written.reserve(changes.size());
+    for (const auto& c : changes) {
+        auto r = tree.write(c.key, c.to);
+        if (!r) {
+            Error e = r.error();
+            auto undone = undo_live(written, tree);
+            if (!undone) {
+                e.message += "; could not put back every earlier value (" + undone.error().message + ")";
+            } else if (!written.empty()) {
+                e.message += "; the " + std::to_string(written.size()) + " value" + (written.size() > 1 ? "s" : "") +
+                             " already written " + (written.size() > 1 ? "were" : "was") + " put back";
+            }
+            return tl::unexpected(e);
+        }
+        written.push_back(c);
+        if (hook) hook(c);
+    }
+    return {};
+}
+
+}  // namespace sysknob::apply

@@ -1,0 +1,143 @@
+#include <iostream>
+#include <unistd.h>
+
+#include "cli/commands.hpp"
+#include "os/log.hpp"
+#include "cli/prepare.hpp"
+#include "os/lock.hpp"
+#include "os/snapshot_store.hpp"
+#include "util/file.hpp"
+
+namespace sysknob::cli {
+
+CLI::App* register_apply(CLI::App& app, ApplyOptions& o)
+{
+    auto* c = app.add_subcommand("apply", "change the live kernel and the boot files to match the profiles; snapshot first");
+    c->add_option("PROFILE", o.profiles, "profile names or paths; later ones win")->required();
+    c->add_flag("--dry-run", o.dry_run, "print the plan, change nothing");
+    c->add_flag("--check", o.check, "change nothing; exit 2 if apply would change something, 0 if not");
+    auto* rt = c->add_flag("--runtime-only", o.runtime_only, "change the live kernel only, write no boot files");
+    c->add_flag("--persist-only", o.persist_only, "write the boot files only, leave the live kernel")->excludes(rt);
+    c->add_option("--priority", o.priority, "fragment name prefix NN in /etc/sysctl.d/NN-sysknob.conf")
+        ->check(CLI::Range(0, 99))
+        ->type_name("NN");
+    c->add_option("--keep", o.keep, "snapshots to keep (newest committed ones)")->check(CLI::Range(1, 100000))->type_name("N");
+    return c;
+}
+
+namespace {
+
+void print_plan(const Prepared& p, std::ostream& out)
+{
+    for (const auto& c : p.change.live)
+        out << "  " << c.key << ": " << (c.from.empty() ? "\"\"" : c.from) << " -> " << c.to << "\n";
+    for (const auto& f : p.change.files) out << "  " << f.action << " " << f.path << "\n";
+}
+
+nlohmann::json report(const Prepared& p, bool changed, int snapshot_id, const model::Diagnostics& diags)
+{
+    nlohmann::json changes = nlohmann::json::array();
+    for (const auto& c : p.change.live) changes.push_back({{"key", c.key}, {"from", c.from}, {"to", c.to}});
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& f : p.change.files) files.push_back({{"path", f.path}, {"action", f.action}});
+    nlohmann::json d = nlohmann::json::array();
+    for (const auto& x : diags) d.push_back(diagnostic_json(x));
+    nlohmann::json j = {{"changed", changed}, {"changes", changes}, {"files", files}, {"warnings", p.warnings},
+                        {"diagnostics", d}, {"skipped", p.plan.skipped}};
+    j["snapshot"] = snapshot_id ? nlohmann::json(std::to_string(snapshot_id)) : nlohmann::json(nullptr);
+    return j;
+}
+
+int refuse(Context& ctx, const std::string& message, const model::Diagnostics& diags = {})
+{
+    std::cerr << "sysknob: " << message << "\n";
+    if (ctx.globals.json()) {
+        nlohmann::json d = nlohmann::json::array();
+        for (const auto& x : diags) d.push_back(diagnostic_json(x));
+        Context::print_json({{"changed", false}, {"snapshot", nullptr}, {"changes", nlohmann::json::array()},
+                             {"files", nlohmann::json::array()}, {"warnings", nlohmann::json::array()},
+                             {"diagnostics", d}, {"error", message}});
+    }
+    return k_exit_error;
+}
+
+}  // namespace
+
+int run_apply(const ApplyOptions& o, Context& ctx)
+{
+    bool changes_nothing = o.dry_run || o.check;
+    if (!changes_nothing && ::geteuid() != 0)
+        return refuse(ctx, "apply changes kernel parameters and needs root; run it with sudo (or use --check / --dry-run)");
+    std::optional<os::Lock> lock;
+    if (!changes_nothing) {
+        auto l = os::Lock::acquire(ctx.paths.lock_file(), 60000);
+        if (!l) return refuse(ctx, l.error().message);
+        lock.emplace(std::move(*l));
+    }
+    os::SnapshotStore store(ctx.paths);
+    auto all = store.list();
+    if (!all) return refuse(ctx, all.error().message);
+    if (auto pending = pending_message(*all); !pending.empty() && !changes_nothing) return refuse(ctx, pending);
+
+    PrepareOptions po;
+    po.intent = ports::Intent::write;
+    po.runtime_only = o.runtime_only;
+    po.persist_only = o.persist_only;
+    po.priority = o.priority;
+    auto prepared = prepare(ctx, o.profiles, po);
+    if (!prepared) return refuse(ctx, prepared.error().message);
+    auto& p = *prepared;
+    ctx.print_diagnostics(p.loaded.diagnostics);
+    if (!p.loaded.ok) return refuse(ctx, "profile has errors; nothing was changed", p.loaded.diagnostics);
+    if (p.plan.has_refusals() && !o.persist_only) {
+        std::string keys;
+        for (const auto& i : p.plan.items)
+            if (!i.optional && (i.status == plan::Status::missing || i.status == plan::Status::unwritable))
+                keys += "\n  " + i.key + ": " + i.error;
+        return refuse(ctx, "refusing to apply: these keys cannot be set here; nothing was changed:" + keys +
+                               "\n  hint: mark a key optional = true, or apply on the host",
+                      p.loaded.diagnostics);
+    }
+    const std::string name = p.loaded.load.resolved.display_name();
+    if (p.change.empty()) {
+        if (ctx.globals.json())
+            Context::print_json(report(p, false, 0, p.loaded.diagnostics));
+        else if (!ctx.globals.quiet)
+            std::cout << name << ": nothing to change (" << p.plan.items.size() << " keys in sync)\n";
+        return k_exit_ok;
+    }
+    if (changes_nothing) {
+        if (ctx.globals.json()) {
+            Context::print_json(report(p, false, 0, p.loaded.diagnostics));
+        } else {
+            std::cout << (o.check ? "would change" : "plan for") << " " << name << ":\n";
+            print_plan(p, std::cout);
+        }
+        return o.check ? k_exit_drift : k_exit_ok;
+    }
+    for (const auto& w : p.warnings) spdlog::warn("{}", w);
+    if (!ctx.globals.json() && !ctx.globals.quiet) {
+        std::cout << "plan for " << name << ":\n";
+        print_plan(p, std::cout);
+    }
+    auto snap = new_snapshot(ctx, "apply");
+    if (!snap) return refuse(ctx, snap.error().message);
+    snap->profiles = p.loaded.load.resolved.names;
+    for (const auto& f : p.loaded.load.resolved.files)
+        if (auto text = util::read_file(f, profile::k_max_profile_bytes)) snap->profile_content.emplace_back(f, *text);
+    if (auto r = execute_change(ctx, p.change, *snap, name); !r)
+        return refuse(ctx, r.error().message + " (snapshot " + std::to_string(snap->id) + " marked failed)");
+    if (auto all2 = store.list()) {
+        if (auto pr = store.prune(o.keep, rollback_target(*all2)); !pr) spdlog::warn("{}, ignoring", pr.error().message);
+    }
+    if (ctx.globals.json()) {
+        Context::print_json(report(p, true, snap->id, p.loaded.diagnostics));
+    } else if (!ctx.globals.quiet) {
+        std::cout << "applied " << name << ": " << p.change.live.size() << " key" << (p.change.live.size() == 1 ? "" : "s")
+                  << " changed, " << p.change.files.size() << " file" << (p.change.files.size() == 1 ? "" : "s")
+                  << " written (snapshot " << snap->id << "; undo with `sysknob rollback`)\n";
+    }
+    return k_exit_ok;
+}
+
+}  // namespace sysknob::cli

@@ -1,0 +1,67 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/prepare.hpp"
+
+namespace sysknob::cli {
+
+CLI::App* register_diff(CLI::App& app, DiffOptions& o)
+{
+    auto* c = app.add_subcommand("diff", "show desired against live values; exit 2 on drift");
+    c->add_option("PROFILE", o.profiles, "profile names or paths; later ones win")->required();
+    return c;
+}
+
+int run_diff(const DiffOptions& o, Context& ctx)
+{
+    auto prepared = prepare(ctx, o.profiles, PrepareOptions{});
+    if (!prepared) {
+        std::cerr << "sysknob: " << prepared.error().message << "\n";
+        return k_exit_error;
+    }
+    auto& p = *prepared;
+    ctx.print_diagnostics(p.loaded.diagnostics);
+    if (!p.loaded.ok) {
+        if (ctx.globals.json()) {
+            nlohmann::json d = nlohmann::json::array();
+            for (const auto& x : p.loaded.diagnostics) d.push_back(diagnostic_json(x));
+            Context::print_json({{"in_sync", false}, {"changes", nlohmann::json::array()},
+                                 {"shadowed", nlohmann::json::array()}, {"diagnostics", d}});
+        }
+        return k_exit_error;
+    }
+    bool in_sync = p.plan.in_sync();
+    if (ctx.globals.json()) {
+        nlohmann::json changes = nlohmann::json::array();
+        for (const auto& i : p.plan.items)
+            changes.push_back({{"key", i.key},
+                               {"desired", i.desired},
+                               {"live", i.status == plan::Status::missing ? nlohmann::json(nullptr) : nlohmann::json(i.live)},
+                               {"status", plan::status_name(i.status)}});
+        Context::print_json({{"in_sync", in_sync}, {"changes", changes}, {"shadowed", nlohmann::json::array()},
+                             {"skipped", p.plan.skipped}});
+        return in_sync ? k_exit_ok : k_exit_drift;
+    }
+    size_t same = 0;
+    for (const auto& i : p.plan.items) {
+        switch (i.status) {
+        case plan::Status::same:
+            ++same;
+            if (ctx.globals.verbose) std::cout << "  " << i.key << " = " << i.live << "\n";
+            break;
+        case plan::Status::change:
+            std::cout << "~ " << i.key << ": " << i.live << " -> " << i.desired << (i.restore ? "  (restore)" : "") << "\n";
+            break;
+        case plan::Status::missing: std::cout << "! " << i.key << ": missing -> " << i.desired << "\n"; break;
+        case plan::Status::unwritable:
+            std::cout << "! " << i.key << ": " << i.live << " -> " << i.desired << "  (read-only here)\n";
+            break;
+        }
+    }
+    if (!ctx.globals.quiet)
+        std::cout << (in_sync ? "in sync: " : "drift: ") << p.plan.items.size() - same << " of " << p.plan.items.size()
+                  << " keys differ\n";
+    return in_sync ? k_exit_ok : k_exit_drift;
+}
+
+}  // namespace sysknob::cli

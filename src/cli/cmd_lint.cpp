@@ -1,0 +1,70 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "profile/rules.hpp"
+
+namespace sysknob::cli {
+
+CLI::App* register_lint(CLI::App& app, LintOptions& o)
+{
+    auto* c = app.add_subcommand("lint", "validate profiles for the running or --kernel release; changes nothing");
+    c->add_option("PROFILE", o.profiles, "profile names or paths; each is linted on its own");
+    c->add_flag("--strict", o.strict, "treat warnings as errors");
+    c->add_flag("--list-rules", o.list_rules, "print the lint rules with their ids and rationale");
+    return c;
+}
+
+namespace {
+
+int list_rules(Context& ctx)
+{
+    if (ctx.globals.json()) {
+        nlohmann::json arr = nlohmann::json::array();
+        for (const auto& r : profile::rules())
+            arr.push_back({{"id", r.id}, {"severity", model::severity_name(r.severity)},
+                           {"suppressible", r.suppressible}, {"title", r.title}, {"rationale", r.rationale}});
+        Context::print_json({{"rules", arr}});
+        return k_exit_ok;
+    }
+    for (const auto& r : profile::rules())
+        std::cout << r.id << "  " << model::severity_name(r.severity) << (r.suppressible ? "" : " (always)") << "  "
+                  << r.title << "\n        " << r.rationale << "\n";
+    return k_exit_ok;
+}
+
+}  // namespace
+
+int run_lint(const LintOptions& o, Context& ctx)
+{
+    if (o.list_rules) return list_rules(ctx);
+    if (o.profiles.empty()) {
+        std::cerr << "sysknob: lint: PROFILE is required\nRun 'sysknob lint --help' for usage.\n";
+        return k_exit_usage;
+    }
+    model::Diagnostics all;
+    for (const auto& p : o.profiles) {
+        auto loaded = ctx.load_and_lint({p}, o.strict);
+        all.insert(all.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
+    }
+    bool ok = !model::has_errors(all);
+    if (ctx.globals.json()) {
+        nlohmann::json d = nlohmann::json::array();
+        for (const auto& x : all) d.push_back(diagnostic_json(x));
+        Context::print_json({{"ok", ok}, {"diagnostics", d}});
+    } else {
+        ctx.print_diagnostics(all);
+        size_t errors = 0, warnings = 0;
+        for (const auto& x : all) {
+            errors += x.severity == model::Severity::error;
+            warnings += x.severity == model::Severity::warning;
+        }
+        if (!ctx.globals.quiet)
+            std::cout << (ok ? "ok" : "failed") << ": " << o.profiles.size() << " profile"
+                      << (o.profiles.size() > 1 ? "s" : "") << ", " << errors << " error" << (errors == 1 ? "" : "s")
+                      << ", " << warnings << " warning" << (warnings == 1 ? "" : "s") << " (kernel "
+                      << ctx.target().release << ")\n";
+    }
+    return ok ? k_exit_ok : k_exit_error;
+}
+
+}  // namespace sysknob::cli

@@ -1,0 +1,51 @@
+#include <iostream>
+
+#include "cli/change.hpp"
+#include "cli/commands.hpp"
+#include "os/snapshot_store.hpp"
+
+namespace sysknob::cli {
+
+CLI::App* register_snapshots(CLI::App& app, SnapshotsOptions&)
+{
+    return app.add_subcommand("snapshots", "list the snapshots, oldest first");
+}
+
+int run_snapshots(const SnapshotsOptions&, Context& ctx)
+{
+    os::SnapshotStore store(ctx.paths);
+    auto all = store.list();
+    if (!all) {
+        std::cerr << "sysknob: " << all.error().message << "\n";
+        return k_exit_error;
+    }
+    if (ctx.globals.json()) {
+        nlohmann::json arr = nlohmann::json::array();
+        for (const auto& s : *all) {
+            std::string profile;
+            for (size_t i = 0; i < s.profiles.size(); ++i) profile += (i ? "+" : "") + s.profiles[i];
+            arr.push_back({{"id", std::to_string(s.id)}, {"created", s.created}, {"profile", profile},
+                           {"status", s.status}, {"keys", s.keys.size()}, {"undone", s.undone}, {"kind", s.kind},
+                           {"reason", s.reason}});
+        }
+        Context::print_json({{"snapshots", arr}});
+        return k_exit_ok;
+    }
+    if (all->empty()) {
+        if (!ctx.globals.quiet) std::cout << "no snapshots\n";
+        return k_exit_ok;
+    }
+    std::cout << "ID    CREATED               KIND      STATUS     KEYS  UNDONE  PROFILE\n";
+    for (const auto& s : *all) {
+        std::string profile;
+        for (size_t i = 0; i < s.profiles.size(); ++i) profile += (i ? "+" : "") + s.profiles[i];
+        char line[256];
+        std::snprintf(line, sizeof line, "%-5d %-21s %-9s %-10s %4zu  %-6s  ", s.id, s.created.c_str(), s.kind.c_str(),
+                      s.status.c_str(), s.keys.size(), s.undone ? "yes" : "no");
+        std::cout << line << profile << "\n";
+    }
+    if (auto pending = pending_message(*all); !pending.empty()) std::cerr << "sysknob: " << pending << "\n";
+    return k_exit_ok;
+}
+
+}  // namespace sysknob::cli

@@ -1,0 +1,66 @@
+#pragma once
+// One register_<name>/run_<name> pair per command (cli/cmd_<name>.cpp).
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.hpp"
+
+namespace sysknob::cli {
+
+struct ListOptions {};
+CLI::App* register_list(CLI::App& app, ListOptions& o);
+int run_list(const ListOptions& o, Context& ctx);
+
+struct ShowOptions {
+    std::vector<std::string> profiles;
+};
+CLI::App* register_show(CLI::App& app, ShowOptions& o);
+int run_show(const ShowOptions& o, Context& ctx);
+
+struct LintOptions {
+    std::vector<std::string> profiles;
+    bool strict = false;
+    bool list_rules = false;
+};
+CLI::App* register_lint(CLI::App& app, LintOptions& o);
+int run_lint(const LintOptions& o, Context& ctx);
+
+struct DiffOptions {
+    std::vector<std::string> profiles;
+};
+CLI::App* register_diff(CLI::App& app, DiffOptions& o);
+int run_diff(const DiffOptions& o, Context& ctx);
+
+struct ApplyOptions {
+    std::vector<std::string> profiles;
+    bool dry_run = false;
+    bool check = false;
+    bool runtime_only = false;
+    bool persist_only = false;
+    int priority = 90;
+    size_t keep = 50;
+};
+CLI::App* register_apply(CLI::App& app, ApplyOptions& o);
+int run_apply(const ApplyOptions& o, Context& ctx);
+
+struct SnapshotsOptions {};
+CLI::App* register_snapshots(CLI::App& app, SnapshotsOptions& o);
+int run_snapshots(const SnapshotsOptions& o, Context& ctx);
+
+struct RollbackOptions {
+    int id = 0;
+    bool discard = false;
+    size_t keep = 50;
+};
+CLI::App* register_rollback(CLI::App& app, RollbackOptions& o);
+int run_rollback(const RollbackOptions& o, Context& ctx);
+
+struct StatusOptions {};
+CLI::App* register_status(CLI::App& app, StatusOptions& o);
+int run_status(const StatusOptions& o, Context& ctx);
+
+int run(int argc, char** argv);
+
+}  // namespace sysknob::cli

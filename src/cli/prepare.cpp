@@ -1,0 +1,173 @@
+#include "cli/prepare.hpp"
+
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kernel/catalogue.hpp"
+#include "os/atomic_file.hpp"
+#include "persist/fragments.hpp"
+#include "util/file.hpp"
+#include "util/strings.hpp"
+
+namespace sysknob::cli {
+
+Result<std::pair<snapshot::State, bool>> read_state(Context& ctx)
+{
+    std::string path = ctx.paths.state_file();
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return std::make_pair(snapshot::State{}, false);
+    TRY_VOID(os::check_owned(path));
+    TRY(auto text, util::read_file(path, 64u << 20, util::Follow::no_symlinks));
+    TRY(auto state, snapshot::parse_state(text, path));
+    return std::make_pair(std::move(state), true);
+}
+
+namespace {
+
+std::string unrooted(const Context& ctx, const std::string& path)
+{
+    return path.substr(ctx.paths.root.size());
+}
+
+// Adds a file change when the content differs from what is on disk.
+Result<void> want_file(Context& ctx, ChangeSet& change, const std::string& real, const std::string* content,
+                       unsigned mode = 0644)
+{
+    TRY(auto st, os::read_file_state(real));
+    FileChange f;
+    f.path = unrooted(ctx, real);
+    if (!content) {
+        if (!st.exists) return {};
+        f.remove = true;
+        f.action = "remove";
+    } else {
+        if (st.exists && st.content == *content && (st.mode & 0777) == mode) return {};
+        f.content = *content;
+        f.mode = mode;
+        f.action = st.exists ? "update" : "create";
+    }
+    change.files.push_back(std::move(f));
+    return {};
+}
+
+// Modules the profile needs at boot: listed ones, those the catalogue says
+// its keys need, and a congestion-control module that is not built in.
+std::vector<std::string> boot_modules(Context& ctx, const model::ResolvedProfile& r)
+{
+    std::set<std::string> mods;
+    for (const auto& m : r.modules)
+        if (m.load) mods.insert(m.name);
+    for (const auto& s : r.settings) {
+        if (const auto* p = kernel::find_param(s.key); p && !p->module.empty()) mods.insert(std::string(p->module));
+        if (s.key == "net.ipv4.tcp_congestion_control" && s.value.kind == model::ValueKind::string) {
+            const std::string& cc = s.value.text;
+            if (cc == "reno" || cc == "cubic") continue;
+            std::string sysmod = ctx.paths.sys_module + "/tcp_" + cc;
+            bool builtin = util::file_exists(sysmod) && !util::file_exists(sysmod + "/initstate");
+            if (!builtin) mods.insert("tcp_" + cc);
+        }
+    }
+    return {mods.begin(), mods.end()};
+}
+
+std::vector<persist::ModuleOption> module_options(Context& ctx, const model::ResolvedProfile& r,
+                                                  std::vector<std::string>& warnings)
+{
+    std::vector<persist::ModuleOption> out;
+    for (const auto& m : r.modules) {
+        for (const auto& p : m.params) {
+            std::string value = p.value;
+            if (value == "auto" && m.name == "nf_conntrack" && p.name == "hashsize") {
+                std::optional<int64_t> max;
+                if (const auto* s = r.find("net.netfilter.nf_conntrack_max");
+                    s && s->value.kind == model::ValueKind::integer)
+                    max = s->value.numbers[0];
+                else if (auto live = ctx.tree.read("net.netfilter.nf_conntrack_max", ports::Intent::read))
+                    max = util::parse_i64(util::trim(live->text));
+                if (!max) {
+                    warnings.push_back("cannot resolve hashsize = \"auto\": nf_conntrack_max unknown, ignoring");
+                    continue;
+                }
+                value = std::to_string(std::max<int64_t>(1, *max / 4));
+            } else if (value == "auto") {
+                warnings.push_back("\"auto\" is defined only for nf_conntrack hashsize; '" + m.name + "." + p.name +
+                                   "' ignored");
+                continue;
+            }
+            std::string sysmod = ctx.paths.sys_module + "/" + m.name;
+            if (util::file_exists(sysmod) && !util::file_exists(sysmod + "/initstate"))
+                warnings.push_back("module '" + m.name + "' is built into this kernel and ignores modprobe.d: use the kernel command line '" +
+                                   m.name + "." + p.name + "=" + value + "'");
+            else
+                warnings.push_back("'" + m.name + "." + p.name + "=" + value +
+                                   "' takes effect when the module is next loaded");
+            out.push_back({m.name, p.name, value});
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles, const PrepareOptions& o)
+{
+    Prepared p;
+    p.loaded = ctx.load_and_lint(profiles, /*strict=*/false);
+    if (!p.loaded.ok) return p;
+    const auto& r = p.loaded.load.resolved;
+    TRY(auto st, read_state(ctx));
+    p.old_state = std::move(st.first);
+    p.had_state = st.second;
+
+    // Keys the previous apply changed that this profile no longer sets go
+    // back to their pre-sysknob values, as a reboot with the new fragment
+    // alone would leave them.
+    std::set<std::string> wanted;
+    for (const auto& s : r.settings) wanted.insert(s.key);
+    std::map<std::string, std::string> restore;
+    for (const auto& [k, v] : p.old_state.baseline)
+        if (!wanted.count(k)) restore[k] = v;
+    p.plan = plan::make_plan(r, ctx.tree, o.intent, o.persist_only ? std::map<std::string, std::string>{} : restore);
+
+    auto& ns = p.new_state;
+    ns.profiles = r.names;
+    ns.priority = o.priority;
+    ns.baseline = o.persist_only ? p.old_state.baseline : std::map<std::string, std::string>{};
+    if (!o.persist_only) {
+        for (const auto& [k, v] : p.old_state.baseline)
+            if (!restore.count(k)) ns.baseline[k] = v;
+    }
+    for (const auto& item : p.plan.items) {
+        if (item.restore) continue;
+        ns.keys[item.key] = item.desired;
+        if (item.status == plan::Status::change && !o.persist_only) {
+            ns.baseline.emplace(item.key, item.raw_live);
+            p.change.live.push_back({item.key, item.raw_live, item.desired});
+        }
+    }
+    for (const auto& item : p.plan.items)
+        if (item.restore && item.status == plan::Status::change)
+            p.change.live.push_back({item.key, item.raw_live, item.desired});
+
+    auto options = module_options(ctx, r, p.warnings);
+    ns.modules = boot_modules(ctx, r);
+    if (!o.runtime_only) {
+        std::string fragment = persist::render_fragment(r);
+        TRY_VOID(want_file(ctx, p.change, ctx.paths.fragment(o.priority), &fragment));
+        if (p.had_state && p.old_state.priority != o.priority)
+            TRY_VOID(want_file(ctx, p.change, ctx.paths.fragment(p.old_state.priority), nullptr));
+        std::string modprobe = persist::render_modprobe(r, options);
+        TRY_VOID(want_file(ctx, p.change, ctx.paths.modprobe_conf(), options.empty() ? nullptr : &modprobe));
+        std::string modules = persist::render_modules_load(r, ns.modules);
+        TRY_VOID(want_file(ctx, p.change, ctx.paths.modules_load_conf(), ns.modules.empty() ? nullptr : &modules));
+    }
+    bool state_changes = !p.had_state || snapshot::serialize_state(ns) != snapshot::serialize_state(p.old_state);
+    if (state_changes || !p.change.empty()) {
+        std::string state = snapshot::serialize_state(ns);
+        TRY_VOID(want_file(ctx, p.change, ctx.paths.state_file(), &state, 0600));
+    }
+    return p;
+}
+
+}  // namespace sysknob::cli

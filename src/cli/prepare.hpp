@@ -1,0 +1,39 @@
+#pragma once
+// Everything apply (and diff) decide before the first change: the loaded
+// and linted profile, the plan of live values, the files to write and the
+// state to record. Reads the system; changes nothing.
+#include <string>
+#include <vector>
+
+#include "cli/change.hpp"
+#include "cli/context.hpp"
+#include "plan/plan.hpp"
+#include "snapshot/state.hpp"
+
+namespace sysknob::cli {
+
+struct PrepareOptions {
+    ports::Intent intent = ports::Intent::read;
+    bool runtime_only = false;
+    bool persist_only = false;
+    int priority = 90;
+};
+
+struct Prepared {
+    Context::Loaded loaded;
+    plan::Plan plan;
+    snapshot::State old_state;
+    bool had_state = false;
+    snapshot::State new_state;
+    ChangeSet change;
+    std::vector<std::string> warnings;
+};
+
+// Reads the previous state file (if any); errors name a damaged file.
+Result<std::pair<snapshot::State, bool>> read_state(Context& ctx);
+
+// Loads, lints and plans. Returns an error only for failures of the system
+// (damaged state); profile problems are in loaded.diagnostics.
+Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles, const PrepareOptions& o);
+
+}  // namespace sysknob::cli

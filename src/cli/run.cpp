@@ -1,0 +1,78 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "os/log.hpp"
+
+namespace sysknob::cli {
+
+namespace {
+
+void add_globals(CLI::App& app, Globals& g)
+{
+    app.add_option("--root", g.root, "resolve every configuration, state and lock path under DIR")
+        ->type_name("DIR");
+    app.add_option("--kernel", g.kernel, "validate for this kernel release instead of the running one")
+        ->type_name("RELEASE");
+    app.add_option("--format", g.format, "output format")->check(CLI::IsMember({"text", "json"}))->type_name("text|json");
+    app.add_flag("-q,--quiet", g.quiet, "print errors only");
+    app.add_flag("-v,--verbose", g.verbose, "print more: every change, notes, info diagnostics");
+    app.add_flag("--no-color", g.no_color, "never colour messages");
+}
+
+}  // namespace
+
+int run(int argc, char** argv)
+{
+    CLI::App app{"sysknob: manage Linux kernel parameters (sysctl) declaratively", "sysknob"};
+    app.set_version_flag("--version", "sysknob " SYSKNOB_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    Globals g;
+    add_globals(app, g);
+
+    ListOptions list_o;
+    ShowOptions show_o;
+    LintOptions lint_o;
+    DiffOptions diff_o;
+    ApplyOptions apply_o;
+    SnapshotsOptions snapshots_o;
+    RollbackOptions rollback_o;
+    StatusOptions status_o;
+    auto* list = register_list(app, list_o);
+    auto* show = register_show(app, show_o);
+    auto* lint = register_lint(app, lint_o);
+    auto* diff = register_diff(app, diff_o);
+    auto* apply = register_apply(app, apply_o);
+    auto* snapshots = register_snapshots(app, snapshots_o);
+    auto* rollback = register_rollback(app, rollback_o);
+    auto* status = register_status(app, status_o);
+    for (auto* sub : app.get_subcommands({})) sub->fallthrough();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+        std::cerr << "sysknob: " << e.what() << "\nRun 'sysknob --help' for usage.\n";
+        return k_exit_usage;
+    }
+
+    os::setup_logging(g.quiet ? os::Verbosity::quiet : g.verbose ? os::Verbosity::verbose : os::Verbosity::normal,
+                      !g.no_color);
+    try {
+        Context ctx(g);
+        if (*list) return run_list(list_o, ctx);
+        if (*show) return run_show(show_o, ctx);
+        if (*lint) return run_lint(lint_o, ctx);
+        if (*diff) return run_diff(diff_o, ctx);
+        if (*apply) return run_apply(apply_o, ctx);
+        if (*snapshots) return run_snapshots(snapshots_o, ctx);
+        if (*rollback) return run_rollback(rollback_o, ctx);
+        if (*status) return run_status(status_o, ctx);
+    } catch (const std::exception& e) {
+        std::cerr << "sysknob: internal error: " << e.what() << "\n";
+        return k_exit_error;
+    }
+    return k_exit_usage;
+}
+
+}  // namespace sysknob::cli

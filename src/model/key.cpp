@@ -1,0 +1,88 @@
+#include "model/key.hpp"
+
+#include "util/strings.hpp"
+
+namespace sysknob::model {
+
+std::string key_from_segments(const std::vector<std::string>& segments)
+{
+    std::string out;
+    for (size_t i = 0; i < segments.size(); ++i) {
+        if (i) out += '.';
+        for (char c : segments[i]) out += (c == '.' ? '/' : c);
+    }
+    return out;
+}
+
+std::vector<std::string> key_segments(std::string_view key)
+{
+    std::vector<std::string> out;
+    for (auto part : util::split(key, '.')) {
+        std::string s(part);
+        for (char& c : s)
+            if (c == '/') c = '.';
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::string key_to_path(std::string_view key)
+{
+    std::string out(key);
+    for (char& c : out) {
+        if (c == '.')
+            c = '/';
+        else if (c == '/')
+            c = '.';
+    }
+    return out;
+}
+
+std::string normalize_key(std::string_view key)
+{
+    auto first = key.find_first_of("./");
+    if (first != std::string_view::npos && key[first] == '/') return key_to_path(key);
+    return std::string(key);
+}
+
+std::optional<std::string> key_problem(std::string_view key)
+{
+    if (key.empty()) return "empty key";
+    if (key.size() > 512) return "key longer than 512 characters";
+    if (key.front() == '.' || key.back() == '.') return "key starts or ends with '.'";
+    for (unsigned char c : key) {
+        if (c == 0) return "key contains a NUL byte";
+        if (c < 0x20 || c == 0x7f) return "key contains a control character";
+        if (c == ' ' || c == '=' || c == '#' || c == ';') return "key contains whitespace, '=', '#' or ';'";
+        if (c == '?' || c == '[' || c == ']' || c == '\\') return "key contains a glob or escape character";
+        if (c >= 0x80) return "key contains a non-ASCII character";
+    }
+    for (auto seg : util::split(key, '.')) {
+        if (seg.empty()) return "key has an empty segment ('..')";
+        if (seg.front() == '/' || seg.back() == '/' || seg.find("//") != std::string_view::npos)
+            return "key has an empty path component";
+        if (seg == "/" || seg.find("..") != std::string_view::npos) return "key has a '..' path component";
+        if (seg.find('*') != std::string_view::npos && seg != "*") return "'*' must be a whole segment";
+        if (seg.front() == '-') return "key segment starts with '-'";
+    }
+    // A segment "eth0/.." written "eth0.." is caught above; a lone "/" segment
+    // would become ".", caught by the empty-component rule.
+    return std::nullopt;
+}
+
+bool key_has_glob(std::string_view key)
+{
+    return key.find('*') != std::string_view::npos;
+}
+
+bool key_matches(std::string_view pattern, std::string_view key)
+{
+    auto p = util::split(pattern, '.');
+    auto k = util::split(key, '.');
+    if (p.size() != k.size()) return false;
+    for (size_t i = 0; i < p.size(); ++i)
+        if (p[i] != "*" && p[i] != k[i]) return false;
+    return true;
+}
+
+}  // namespace sysknob::model

@@ -1,0 +1,147 @@
+#include "os/proc_sysctl_tree.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model/key.hpp"
+
+namespace sysknob::os {
+
+namespace {
+
+Result<std::string> read_fd(int fd, const std::string& key)
+{
+    // Sysctl files print their whole value in one read; the loop covers
+    // long string values (tcp_available_congestion_control).
+    std::string out;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return fail("cannot read '" + key + "': " + std::strerror(errno), errno);
+        out.append(buf, static_cast<size_t>(n));
+        if (static_cast<size_t>(n) < sizeof buf) return out;
+        if (out.size() > (1u << 20)) return fail("cannot read '" + key + "': value larger than 1 MiB", EFBIG);
+    }
+}
+
+}  // namespace
+
+ProcSysctlTree::ProcSysctlTree(std::string proc_sys) : m_base(std::move(proc_sys))
+{
+    // Descriptors are kept for keys about to be written; a glob over
+    // thousands of interfaces needs more than the default soft limit.
+    struct rlimit rl {};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        if (rl.rlim_cur < rl.rlim_max) {
+            rl.rlim_cur = rl.rlim_max;
+            ::setrlimit(RLIMIT_NOFILE, &rl);
+            ::getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        m_max_open = rl.rlim_cur > 128 ? static_cast<size_t>(rl.rlim_cur - 64) : 0;
+    }
+}
+
+ProcSysctlTree::~ProcSysctlTree()
+{
+    for (auto& [k, fd] : m_open) ::close(fd);
+}
+
+std::string ProcSysctlTree::path_of(std::string_view key) const
+{
+    return m_base + "/" + model::key_to_path(key);
+}
+
+ports::Access ProcSysctlTree::probe(std::string_view key)
+{
+    std::string path = path_of(key);
+    if (::access(path.c_str(), W_OK) == 0) return ports::Access::writable;
+    if (errno == ENOENT || errno == ENOTDIR) return ports::Access::absent;
+    return ::access(path.c_str(), F_OK) == 0 ? ports::Access::read_only : ports::Access::absent;
+}
+
+Result<ports::LiveValue> ProcSysctlTree::read(std::string_view key, ports::Intent intent)
+{
+    std::string path = path_of(key);
+    std::string k(key);
+    bool writable = false;
+    int fd = -1;
+    if (intent == ports::Intent::write && m_open.size() < m_max_open) {
+        fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (fd >= 0) writable = true;
+        else if (errno == ENOENT || errno == ENOTDIR) return fail("'" + k + "' does not exist", ENOENT);
+    } else if (intent == ports::Intent::write) {
+        writable = ::access(path.c_str(), W_OK) == 0;
+    }
+    if (fd < 0) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ENOENT || e == ENOTDIR) return fail("'" + k + "' does not exist", ENOENT);
+        return fail("cannot read '" + k + "': " + std::strerror(e), e);
+    }
+    auto text = read_fd(fd, k);
+    if (!text || !writable || m_open.size() >= m_max_open) {
+        ::close(fd);
+    } else {
+        auto [it, inserted] = m_open.emplace(k, fd);
+        if (!inserted) {
+            ::close(it->second);
+            it->second = fd;
+        }
+    }
+    if (!text) return tl::unexpected(text.error());
+    return ports::LiveValue{std::move(*text), writable};
+}
+
+Result<void> ProcSysctlTree::write(std::string_view key, std::string_view value)
+{
+    std::string k(key);
+    int fd = -1;
+    bool owned = false;
+    if (auto it = m_open.find(k); it != m_open.end()) {
+        fd = it->second;
+    } else {
+        fd = ::open(path_of(key).c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+            int e = errno;
+            return fail("cannot write '" + std::string(value) + "' to '" + k + "': " + std::strerror(e), e);
+        }
+        owned = true;
+    }
+    std::string line(value);
+    line += '\n';
+    ssize_t n;
+    do {
+        n = ::pwrite(fd, line.data(), line.size(), 0);
+    } while (n < 0 && errno == EINTR);
+    int e = errno;
+    if (owned) ::close(fd);
+    if (n < 0) return fail("cannot write '" + std::string(value) + "' to '" + k + "': " + std::strerror(e), e);
+    if (static_cast<size_t>(n) != line.size())
+        return fail("cannot write '" + std::string(value) + "' to '" + k + "': short write", EIO);
+    return {};
+}
+
+Result<std::vector<std::string>> ProcSysctlTree::list(std::string_view prefix)
+{
+    std::string dir = path_of(prefix);
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return fail("cannot list '" + std::string(prefix) + "': " + std::strerror(errno), errno);
+    std::vector<std::string> out;
+    while (auto* e = ::readdir(d)) {
+        if (e->d_name[0] == '.' && (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0))) continue;
+        std::string name = e->d_name;
+        for (char& c : name)
+            if (c == '.') c = '/';
+        out.push_back(std::move(name));
+    }
+    ::closedir(d);
+    return out;
+}
+
+}  // namespace sysknob::os

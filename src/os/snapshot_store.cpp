@@ -1,0 +1,108 @@
+#include "os/snapshot_store.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "os/atomic_file.hpp"
+#include "util/file.hpp"
+#include "util/strings.hpp"
+
+namespace sysknob::os {
+
+namespace {
+
+Result<std::vector<int>> ids_in(const std::string& dir)
+{
+    std::vector<int> ids;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) {
+        if (errno == ENOENT) return ids;
+        return fail("cannot read '" + dir + "': " + std::strerror(errno), errno);
+    }
+    while (auto* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (!name.ends_with(".json")) continue;
+        auto id = util::parse_i64(name.substr(0, name.size() - 5));
+        if (id && *id > 0 && *id < 1000000000) ids.push_back(static_cast<int>(*id));
+    }
+    ::closedir(d);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+}  // namespace
+
+std::string SnapshotStore::path_of(int id) const
+{
+    return m_paths.snapshots_dir() + "/" + std::to_string(id) + ".json";
+}
+
+Result<void> SnapshotStore::ensure() const
+{
+    TRY_VOID(ensure_dir(m_paths.state_dir(), 0700, DirPolicy::private_dir));
+    return ensure_dir(m_paths.snapshots_dir(), 0700, DirPolicy::private_dir);
+}
+
+Result<snapshot::Snapshot> SnapshotStore::load(int id) const
+{
+    std::string path = path_of(id);
+    TRY_VOID(check_owned(m_paths.state_dir()));
+    TRY_VOID(check_owned(m_paths.snapshots_dir()));
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return fail("no snapshot " + std::to_string(id) + " ('" + path + "')", ENOENT);
+    TRY_VOID(check_owned(path));
+    if (st.st_mode & 0077) return fail("refusing snapshot '" + path + "': readable or writable by others (mode must be 0600)", EPERM);
+    TRY(auto text, util::read_file(path, 256u << 20, util::Follow::no_symlinks));
+    TRY(auto snap, snapshot::parse(text, path));
+    if (snap.id != id) return fail("damaged snapshot '" + path + "': its id is " + std::to_string(snap.id), EINVAL);
+    return snap;
+}
+
+Result<std::vector<snapshot::Snapshot>> SnapshotStore::list() const
+{
+    std::vector<snapshot::Snapshot> out;
+    struct stat st {};
+    if (::lstat(m_paths.snapshots_dir().c_str(), &st) != 0) return out;
+    TRY(auto ids, ids_in(m_paths.snapshots_dir()));
+    for (int id : ids) {
+        TRY(auto s, load(id));
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+Result<void> SnapshotStore::save(const snapshot::Snapshot& s) const
+{
+    TRY_VOID(ensure());
+    return write_file_atomic(path_of(s.id), snapshot::serialize(s), 0600);
+}
+
+Result<int> SnapshotStore::next_id() const
+{
+    TRY(auto ids, ids_in(m_paths.snapshots_dir()));
+    return ids.empty() ? 1 : ids.back() + 1;
+}
+
+Result<int> SnapshotStore::prune(size_t keep, int protect) const
+{
+    TRY(auto all, list());
+    std::vector<int> committed;
+    for (const auto& s : all)
+        if (s.status != "pending") committed.push_back(s.id);
+    int removed = 0;
+    if (committed.size() <= keep) return removed;
+    size_t excess = committed.size() - keep;
+    for (size_t i = 0; i < committed.size() && excess > 0; ++i) {
+        if (committed[i] == protect) continue;
+        TRY_VOID(remove_file(path_of(committed[i])));
+        --excess;
+        ++removed;
+    }
+    return removed;
+}
+
+}  // namespace sysknob::os

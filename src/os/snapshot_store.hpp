@@ -1,0 +1,33 @@
+#pragma once
+// Snapshot storage under /var/lib/sysknob/snapshots (directory 0700, files
+// 0600, written atomically). Refuses a directory or file that is a symlink
+// or is owned or writable by another user.
+#include <string>
+#include <vector>
+
+#include "os/paths.hpp"
+#include "snapshot/snapshot.hpp"
+
+namespace sysknob::os {
+
+class SnapshotStore {
+public:
+    explicit SnapshotStore(const Paths& paths) : m_paths(paths) {}
+
+    // All snapshots, oldest first. A damaged file is an error naming it.
+    Result<std::vector<snapshot::Snapshot>> list() const;
+    Result<snapshot::Snapshot> load(int id) const;
+    // Creates the directories when needed; fsyncs before returning.
+    Result<void> save(const snapshot::Snapshot& s) const;
+    Result<int> next_id() const;
+    // Keeps the newest `keep` committed snapshots; never removes a pending
+    // one or `protect` (the one rollback would use).
+    Result<int> prune(size_t keep, int protect) const;
+    std::string path_of(int id) const;
+
+private:
+    Result<void> ensure() const;
+    const Paths& m_paths;
+};
+
+}  // namespace sysknob::os

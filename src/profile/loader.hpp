@@ -1,0 +1,37 @@
+#pragma once
+// Finds profiles by name or path, reads them, resolves `extends` and
+// composes several profiles left to right (later wins). Reads files; no
+// other side effects. Problems become diagnostics (SK0002, SK0008).
+#include <string>
+#include <vector>
+
+#include "model/diagnostic.hpp"
+#include "model/profile.hpp"
+
+namespace sysknob::profile {
+
+struct FoundProfile {
+    std::string name;
+    std::string path;
+    std::string description;
+    bool overrides_shipped = false;
+};
+
+struct LoadResult {
+    model::ResolvedProfile resolved;
+    model::Diagnostics diagnostics;
+};
+
+// A PROFILE argument with '/' or ending in ".toml" is a path; otherwise a
+// name looked up in `dirs` in order (admin directory first).
+bool is_path_argument(const std::string& arg);
+
+// Loads and composes the command-line profiles.
+LoadResult load_profiles(const std::vector<std::string>& args, const std::vector<std::string>& dirs);
+
+// Every profile in `dirs`, the first directory winning for a name, sorted by name.
+std::vector<FoundProfile> list_profiles(const std::vector<std::string>& dirs);
+
+constexpr size_t k_max_profile_bytes = 16u << 20;
+
+}  // namespace sysknob::profile

@@ -1,0 +1,80 @@
+#include "snapshot/snapshot.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace sysknob::snapshot {
+
+using nlohmann::json;
+
+std::string serialize(const Snapshot& s)
+{
+    json j;
+    j["format"] = 1;
+    j["id"] = s.id;
+    j["kind"] = s.kind;
+    j["status"] = s.status;
+    j["reason"] = s.reason;
+    j["created"] = s.created;
+    j["user"] = s.user;
+    j["host"] = s.host;
+    j["kernel"] = s.kernel;
+    j["profiles"] = s.profiles;
+    j["profile_content"] = json::array();
+    for (const auto& [path, text] : s.profile_content) j["profile_content"].push_back({{"path", path}, {"text", text}});
+    j["keys"] = json::array();
+    for (const auto& k : s.keys) j["keys"].push_back({{"key", k.key}, {"value", k.value}});
+    j["files"] = json::array();
+    for (const auto& f : s.files)
+        j["files"].push_back({{"path", f.path}, {"existed", f.existed}, {"content", f.content}, {"mode", f.mode}});
+    j["undone"] = s.undone;
+    j["undoes"] = s.undoes;
+    return j.dump(1) + "\n";
+}
+
+Result<Snapshot> parse(const std::string& text, const std::string& origin)
+{
+    auto bad = [&](const std::string& what) {
+        return fail("damaged snapshot '" + origin + "': " + what + "; nothing was restored", EINVAL);
+    };
+    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return bad("not valid JSON (truncated?)");
+    if (!j.is_object()) return bad("not a JSON object");
+    Snapshot s;
+    try {
+        if (j.at("format").get<int>() != 1) return bad("unknown format");
+        s.id = j.at("id").get<int>();
+        s.kind = j.at("kind").get<std::string>();
+        s.status = j.at("status").get<std::string>();
+        s.reason = j.at("reason").get<std::string>();
+        s.created = j.at("created").get<std::string>();
+        s.user = j.at("user").get<std::string>();
+        s.host = j.at("host").get<std::string>();
+        s.kernel = j.at("kernel").get<std::string>();
+        s.profiles = j.at("profiles").get<std::vector<std::string>>();
+        for (const auto& p : j.at("profile_content"))
+            s.profile_content.emplace_back(p.at("path").get<std::string>(), p.at("text").get<std::string>());
+        for (const auto& k : j.at("keys"))
+            s.keys.push_back(KeyState{k.at("key").get<std::string>(), k.at("value").get<std::string>()});
+        for (const auto& f : j.at("files"))
+            s.files.push_back(FileRecord{f.at("path").get<std::string>(), f.at("existed").get<bool>(),
+                                         f.at("content").get<std::string>(), f.at("mode").get<unsigned>()});
+        s.undone = j.at("undone").get<bool>();
+        s.undoes = j.at("undoes").get<int>();
+    } catch (const json::exception& e) {
+        return bad(std::string("missing or wrong field (") + e.what() + ")");
+    }
+    if (s.id <= 0) return bad("bad id");
+    if (s.kind != "apply" && s.kind != "rollback") return bad("bad kind '" + s.kind + "'");
+    if (s.status != "pending" && s.status != "committed" && s.status != "failed")
+        return bad("bad status '" + s.status + "'");
+    for (const auto& k : s.keys)
+        if (k.key.empty() || k.key.find("..") != std::string::npos || k.key.front() == '.' ||
+            k.value.find('\n') != std::string::npos)
+            return bad("bad key entry '" + k.key + "'");
+    for (const auto& f : s.files)
+        if (f.path.empty() || f.path.front() != '/' || f.path.find("/../") != std::string::npos || f.mode > 07777)
+            return bad("bad file entry '" + f.path + "'");
+    return s;
+}
+
+}  // namespace sysknob::snapshot

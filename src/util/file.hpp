@@ -1,0 +1,18 @@
+#pragma once
+// Bounded reading of small files. Touches the file system (read only).
+#include <string>
+
+#include "util/result.hpp"
+
+namespace sysknob::util {
+
+enum class Follow { symlinks, no_symlinks };
+
+// Reads a regular file of at most max_bytes. Errors name the path: missing,
+// not a regular file, too large, unreadable. With Follow::no_symlinks a
+// symlink as the last component is refused (O_NOFOLLOW).
+Result<std::string> read_file(const std::string& path, size_t max_bytes, Follow follow = Follow::symlinks);
+
+bool file_exists(const std::string& path);
+
+}  // namespace sysknob::util

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# The boot model against the real systemd-sysctl: for several sysctl.d trees
+# built from the shared corpus (with a masked name and a /dev/null link), the
+# value boot_dump predicts for every net.* key must be what /proc/sys holds
+# after `systemd-sysctl --prefix=/net` ran on the same tree.
+#
+# Each tree runs in its own fresh network + mount namespace: the tree's
+# etc/sysctl.d and usr/lib/sysctl.d are bind-mounted over the real ones (empty
+# tmpfs over the other sysctl.d directories), so both tools see exactly the
+# tree. systemd-sysctl runs with --prefix=/net only: a network namespace does
+# not isolate kernel.*, vm.* or fs.*, and the corpus sets plenty of those.
+. "$SYSKNOB_SRC/tests/support/lib.sh"
+enter_netns --mount
+
+BOOT_DUMP=${SYSKNOB_BUILD:?}/tests/boot_dump
+SYSTEMD_SYSCTL=
+for c in /lib/systemd/systemd-sysctl /usr/lib/systemd/systemd-sysctl; do
+  if [ -x "$c" ]; then SYSTEMD_SYSCTL=$c; break; fi
+done
+CORPUS=$SRC/../shared/corpus/sysctl.d
+
+# ---------------------------------------------------------------------------
+# One tree, inside its own namespaces (the script re-entered with BOOT_TREE).
+# ---------------------------------------------------------------------------
+check_tree() {
+  local tree=$1 d
+  mount --bind "$tree/etc/sysctl.d" /etc/sysctl.d
+  mount --bind "$tree/usr/lib/sysctl.d" /usr/lib/sysctl.d
+  for d in /run/sysctl.d /usr/local/lib/sysctl.d /lib/sysctl.d; do
+    # /lib/sysctl.d is /usr/lib/sysctl.d on merged-/usr systems: leave it.
+    [ -d "$d" ] || continue
+    [ "$(stat -Lc %d:%i "$d")" = "$(stat -Lc %d:%i /usr/lib/sysctl.d)" ] && continue
+    mount -t tmpfs tmpfs "$d"
+  done
+
+  # Interfaces for the globs to reach, one with a dot in its name.
+  ip link add veth0 type veth peer name veth1
+  ip link add br0 type bridge
+  ip link add link veth0 name veth0.100 type vlan id 100 2>/dev/null || true
+
+  run "$BOOT_DUMP" / --prefix net
+  expect_rc 0 "boot_dump on $(basename "$tree")"
+  local model=$out
+  [ -n "$model" ] || { fail "boot_dump predicted no net.* key for $(basename "$tree")"; return; }
+
+  # Debug level: writes that fail with ignore_failure are logged only there.
+  SYSTEMD_LOG_LEVEL=debug SYSTEMD_LOG_TARGET=console "$SYSTEMD_SYSCTL" --prefix=/net >"$T/sd.out" 2>"$T/sd.err" || true
+  # Keys the kernel refused (EINVAL for a value it does not take, EPERM in a
+  # child namespace...): the model says what systemd writes, not what the
+  # kernel accepts. The message names the key in path form.
+  local refused
+  refused=$(sed -n "s/^Couldn't write '.*' to '\([^']*\)'.*/\1/p" "$T/sd.err" | tr './' '/.' | sort -u)
+
+  # Keys the kernel rewrites when another key is written (ip-sysctl.rst):
+  # ip_forward and conf.all.forwarding are one switch that also sets every
+  # interface's and default's forwarding and conf.all.accept_redirects;
+  # ipv6 conf.all.forwarding, all.disable_ipv6 and all.addr_gen_mode are
+  # copied to default and every interface. Which write lands last depends
+  # on systemd's write order, so the keys rewritten behind its back are left
+  # out; the switch itself is compared when the model names only one alias.
+  local names skip_re='' keep_re='^$'
+  names=$(printf '%s\n' "$model" | sed 's/ = .*//')
+  local n4
+  n4=$(printf '%s\n' "$names" | grep -cxE 'net\.ipv4\.ip_forward|net\.ipv4\.conf\.all\.forwarding' || true)
+  if [ "$n4" -gt 0 ]; then
+    skip_re+='|net\.ipv4\.ip_forward|net\.ipv4\.conf\.[^.]+\.forwarding|net\.ipv4\.conf\.all\.accept_redirects'
+    [ "$n4" -eq 1 ] && keep_re='net\.ipv4\.ip_forward|net\.ipv4\.conf\.all\.forwarding'
+  fi
+  local k
+  for k in forwarding disable_ipv6 addr_gen_mode; do
+    if printf '%s\n' "$names" | grep -qx "net\.ipv6\.conf\.all\.$k"; then
+      skip_re+="|net\\.ipv6\\.conf\\.[^.]+\\.$k"
+      keep_re+="|net\\.ipv6\\.conf\\.all\\.$k"
+    fi
+  done
+  skip_re=${skip_re#|}
+
+  local line key want path got compared=0 skipped=0 why=''
+  while IFS= read -r line; do
+    key=${line%% = *}
+    want=${line#* = }
+    path=/proc/sys/$(printf '%s' "$key" | tr './' '/.')
+    # Keys that do not exist or are read-only here were never written.
+    if [ ! -f "$path" ]; then why+=" $key(missing)"; skipped=$((skipped + 1)); continue; fi
+    if [ $(( 0$(stat -c %a "$path") & 0200 )) -eq 0 ]; then
+      why+=" $key(read-only)"; skipped=$((skipped + 1)); continue
+    fi
+    if printf '%s\n' "$refused" | grep -qxF -- "$key"; then
+      why+=" $key(refused)"; skipped=$((skipped + 1)); continue
+    fi
+    if [ -n "$skip_re" ] && printf '%s\n' "$key" | grep -qxE "$skip_re" &&
+      ! printf '%s\n' "$key" | grep -qxE "$keep_re"; then
+      why+=" $key(rewritten)"; skipped=$((skipped + 1)); continue
+    fi
+    got=$(proc "$key" | sed 's/^ //; s/ $//')
+    expect_eq "$got" "$want" "$(basename "$tree"): $key"
+    compared=$((compared + 1))
+  done <<<"$model"
+  [ -z "$why" ] || echo "note: $(basename "$tree"): not compared:$why"
+  if [ "$compared" -gt 0 ]; then pass "$(basename "$tree"): compared $compared keys, skipped $skipped"
+  else fail "$(basename "$tree"): no key could be compared (skipped $skipped)"; fi
+}
+
+if [ -n "${BOOT_TREE:-}" ]; then
+  check_tree "$BOOT_TREE"
+  done_testing
+  exit 0
+fi
+
+# ---------------------------------------------------------------------------
+# The trees, built here and checked each in a fresh namespace.
+# ---------------------------------------------------------------------------
+[ -x "$BOOT_DUMP" ] || skip "boot_dump not built at $BOOT_DUMP"
+[ -n "$SYSTEMD_SYSCTL" ] || skip "systemd-sysctl not found"
+[ -d "$CORPUS" ] || skip "corpus not found at $CORPUS"
+command -v ip >/dev/null || skip "ip not found"
+
+# place TREE DIR CORPUS-FILE [NAME]: copies a corpus file into TREE/DIR.
+place() {
+  local name=${4:-${3#*--}}
+  mkdir -p "$1/$2"
+  cp "$CORPUS/$3" "$1/$2/$name"
+}
+
+# Vendor defaults with a local override: etc/50-default.conf masks systemd's
+# own 50-default.conf (with its net.ipv4.conf.* globs and '-' exclusions),
+# a /dev/null link masks flatcar's 60-baselayout.conf, and cilium's
+# 99-zzz fixup sorts last.
+a=$T/tree-vendor
+place "$a" usr/lib/sysctl.d systemd--50-default.conf
+place "$a" usr/lib/sysctl.d flatcar-baselayout--60-baselayout.conf
+place "$a" usr/lib/sysctl.d cilium-sysctlfix--99-zzz-override_cilium.conf
+place "$a" usr/lib/sysctl.d gce-compute-image-packages--11-gce-network-security.conf
+place "$a" etc/sysctl.d eurolinux9-el-release--50-redhat.conf 50-default.conf
+place "$a" etc/sysctl.d ubuntu-mythtv-host--10-network-security.conf
+place "$a" etc/sysctl.d moyo-router--99-router.conf
+ln -s /dev/null "$a/etc/sysctl.d/60-baselayout.conf"
+
+# The globs of 50-default.conf kept, against explicit keys in earlier and
+# later files, and a masked hardening file.
+b=$T/tree-globs
+place "$b" usr/lib/sysctl.d systemd--50-default.conf
+place "$b" usr/lib/sysctl.d kicksecure-security-misc--990-security-misc.conf
+place "$b" usr/lib/sysctl.d konstruktoid-hardening--sysctl.conf 20-hardening.conf
+place "$b" etc/sysctl.d dev-sec-os-hardening-rendered--sysctl.conf 90-dev-sec.conf
+place "$b" etc/sysctl.d discord-gateway-wireguard--99-wireguard.conf
+place "$b" etc/sysctl.d openshift-mco--gc-thresh.conf 60-gc-thresh.conf
+place "$b" etc/sysctl.d ufw--sysctl.conf 20-hardening.conf
+place "$b" etc/sysctl.d linuxkit--00-linuxkit.conf
+
+# The whole corpus, alternating between the two directories, numbered so the
+# reading order differs from the directory order.
+c=$T/tree-all
+i=0
+for f in "$CORPUS"/*; do
+  n=$(basename "$f")
+  if [ $((i % 2)) = 0 ]; then dir=etc/sysctl.d; else dir=usr/lib/sysctl.d; fi
+  place "$c" "$dir" "$n" "$(printf '%02d' $(( (i * 37) % 100 )))-${n%.conf}.conf"
+  i=$((i + 1))
+done
+
+for tree in "$a" "$b" "$c"; do
+  mkdir -p "$tree/etc/sysctl.d" "$tree/usr/lib/sysctl.d"
+  if unshare -n -m --propagation private env BOOT_TREE="$tree" bash "$0"; then
+    pass "tree $(basename "$tree") matches systemd-sysctl"
+  else
+    fail "tree $(basename "$tree") differs from systemd-sysctl"
+  fi
+done
+done_testing

@@ -1,0 +1,130 @@
+// os::read_sysctl_d_tree() on scratch trees: what it gathers for the boot model.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "os/sysctl_d_tree.hpp"
+
+using namespace sysknob;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct ScratchRoot {
+    fs::path path;
+    ScratchRoot()
+    {
+        std::string tmpl = (fs::temp_directory_path() / "sysknob-boot-tree.XXXXXX").string();
+        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+        path = tmpl;
+    }
+    ~ScratchRoot()
+    {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    void write(const std::string& rel, const std::string& content) const
+    {
+        fs::create_directories((path / rel).parent_path());
+        std::ofstream(path / rel, std::ios::binary) << content;
+    }
+    void link(const std::string& target, const std::string& rel) const
+    {
+        fs::create_directories((path / rel).parent_path());
+        fs::create_symlink(target, path / rel);
+    }
+};
+
+const boot::ConfigFile* find(const std::vector<boot::ConfigFile>& files, const std::string& dir,
+                             const std::string& name)
+{
+    for (const auto& f : files) {
+        if (f.directory == dir && f.name == name) return &f;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("the tree reader gathers *.conf files, /dev/null links and /etc/sysctl.conf")
+{
+    ScratchRoot root;
+    root.write("etc/sysctl.conf", "vm.swappiness = 10\n");
+    root.link("../sysctl.conf", "etc/sysctl.d/99-sysctl.conf");
+    root.write("etc/sysctl.d/10-a.conf", "net.x = 1\n");
+    root.write("etc/sysctl.d/README", "net.x = 2\n");
+    root.write("etc/sysctl.d/.hidden.conf", "net.x = 3\n");
+    root.link("/dev/null", "etc/sysctl.d/50-default.conf");
+    root.write("usr/lib/sysctl.d/50-default.conf", "net.ipv4.conf.*.rp_filter = 2\n");
+    // An absolute link resolves inside the root, not on the host.
+    root.write("opt/vendor.conf", "net.y = inside\n");
+    root.link("/opt/vendor.conf", "run/sysctl.d/20-vendor.conf");
+    root.link("/nonexistent.conf", "run/sysctl.d/30-dangling.conf");
+    // Merged /usr: /lib/sysctl.d is /usr/lib/sysctl.d and is read once.
+    root.link("usr/lib", "lib");
+
+    std::vector<boot::ParseIssue> issues;
+    auto files = os::read_sysctl_d_tree(root.path.string(), issues);
+    REQUIRE(files);
+    CHECK(files->size() == 7);  // 99-sysctl, 10-a, 50-default x2, 20-vendor, 30-dangling, sysctl.conf
+
+    const auto* a = find(*files, "/etc/sysctl.d", "10-a.conf");
+    REQUIRE(a != nullptr);
+    CHECK(a->content == "net.x = 1\n");
+    CHECK(find(*files, "/etc/sysctl.d", "README") == nullptr);
+    CHECK(find(*files, "/etc/sysctl.d", ".hidden.conf") == nullptr);
+
+    const auto* masked = find(*files, "/etc/sysctl.d", "50-default.conf");
+    REQUIRE(masked != nullptr);
+    CHECK(masked->masked_to_devnull);
+    CHECK(masked->content.empty());
+
+    const auto* via_link = find(*files, "/etc/sysctl.d", "99-sysctl.conf");
+    REQUIRE(via_link != nullptr);
+    CHECK(via_link->content == "vm.swappiness = 10\n");
+    const auto* conf = find(*files, "/etc", "sysctl.conf");
+    REQUIRE(conf != nullptr);
+
+    const auto* vendor = find(*files, "/run/sysctl.d", "20-vendor.conf");
+    REQUIRE(vendor != nullptr);
+    CHECK(vendor->content == "net.y = inside\n");
+
+    // A dangling link still masks its name, so it is kept, empty.
+    const auto* dangling = find(*files, "/run/sysctl.d", "30-dangling.conf");
+    REQUIRE(dangling != nullptr);
+    CHECK(dangling->content.empty());
+    CHECK_FALSE(issues.empty());
+
+    CHECK(find(*files, "/lib/sysctl.d", "50-default.conf") == nullptr);
+
+    auto result = boot::build_boot_model(*files);
+    CHECK(result.table.size() == 3);  // net.x, net.y, vm.swappiness (glob file masked)
+}
+
+TEST_CASE("a file larger than the limit is kept empty with an issue")
+{
+    ScratchRoot root;
+    root.write("etc/sysctl.d/big.conf", "");
+    fs::resize_file(root.path / "etc/sysctl.d/big.conf", os::k_max_config_size + 1);
+    std::vector<boot::ParseIssue> issues;
+    auto files = os::read_sysctl_d_tree(root.path.string(), issues);
+    REQUIRE(files);
+    REQUIRE(files->size() == 1);
+    CHECK((*files)[0].content.empty());
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].file == "/etc/sysctl.d/big.conf");
+}
+
+TEST_CASE("a missing root is an error")
+{
+    std::vector<boot::ParseIssue> issues;
+    auto files = os::read_sysctl_d_tree("/nonexistent/sysknob-root", issues);
+    REQUIRE_FALSE(files);
+    CHECK(files.error().message.find("cannot open root directory") == 0);
+}
