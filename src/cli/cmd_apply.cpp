@@ -30,7 +30,7 @@ namespace {
 void print_plan(const Prepared& p, std::ostream& out)
 {
     for (const auto& c : p.change.live)
-        out << "  " << c.key << ": " << (c.from.empty() ? "\"\"" : c.from) << " -> " << c.to << "\n";
+        out << "  " << c.key << ": " << (c.from.empty() ? "\"\"" : model::normalize_live(c.from)) << " -> " << c.to << "\n";
     for (const auto& f : p.change.files) out << "  " << f.action << " " << f.path << "\n";
 }
 

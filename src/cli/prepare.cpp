@@ -122,25 +122,21 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
 
     // Keys the previous apply changed that this profile no longer sets go
     // back to their pre-sysknob values, as a reboot with the new fragment
-    // alone would leave them.
-    std::set<std::string> wanted;
-    for (const auto& s : r.settings) wanted.insert(s.key);
-    std::map<std::string, std::string> restore;
-    for (const auto& [k, v] : p.old_state.baseline)
-        if (!wanted.count(k)) restore[k] = v;
-    p.plan = plan::make_plan(r, ctx.tree, o.intent, o.persist_only ? std::map<std::string, std::string>{} : restore);
+    // alone would leave them. make_plan drops the ones the profile still
+    // sets (globs expanded).
+    static const std::map<std::string, std::string> k_none;
+    const auto& restore = o.persist_only ? k_none : p.old_state.baseline;
+    p.plan = plan::make_plan(r, ctx.tree, o.intent, restore);
 
     auto& ns = p.new_state;
     ns.profiles = r.names;
     ns.priority = o.priority;
-    ns.baseline = o.persist_only ? p.old_state.baseline : std::map<std::string, std::string>{};
-    if (!o.persist_only) {
-        for (const auto& [k, v] : p.old_state.baseline)
-            if (!restore.count(k)) ns.baseline[k] = v;
-    }
+    if (o.persist_only) ns.baseline = p.old_state.baseline;
     for (const auto& item : p.plan.items) {
         if (item.restore) continue;
         ns.keys[item.key] = item.desired;
+        if (auto it = p.old_state.baseline.find(item.key); it != p.old_state.baseline.end())
+            ns.baseline[item.key] = it->second;
         if (item.status == plan::Status::change && !o.persist_only) {
             ns.baseline.emplace(item.key, item.raw_live);
             p.change.live.push_back({item.key, item.raw_live, item.desired});

@@ -40,8 +40,8 @@ std::string render_fragment(const model::ResolvedProfile& profile)
     std::string out = header(profile, "Kernel parameters, sysctl.d(5) syntax; roll back with `sysknob rollback`.");
     for (const auto* s : order) {
         out += '\n';
-        if (!s->comment.empty()) out += "# " + s->comment + '\n';
-        out += "# from " + s->profile + '\n';
+        out += "# " + (s->comment.empty() ? std::string("from profile ") + s->profile
+                                           : s->comment + " (" + s->profile + ")") + '\n';
         out += (s->optional ? "-" : "") + fragment_key(s->key) + " = " + s->value.render() + '\n';
     }
     return out;

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds, and runs the whole test suite twice:
+# a -Werror build with the fault-injection hook, and the same under
+# AddressSanitizer + UndefinedBehaviorSanitizer. Then the fuzzers, briefly.
+# Run as root for the namespace tests (under CI=true a skip is a failure).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+
+bash scripts/install-deps.sh --test
+
+echo "== build (warnings as errors, test hooks)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSYSKNOB_WERROR=ON -DSYSKNOB_TEST_HOOKS=ON >/dev/null
+cmake --build build -j"$jobs"
+echo "== tests"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+echo "== build with AddressSanitizer and UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSYSKNOB_WERROR=ON -DSYSKNOB_SANITIZE=ON -DSYSKNOB_TEST_HOOKS=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+echo "== tests under the sanitizers"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build-asan && ctest --output-on-failure -j"$jobs")
+
+if [ -x scripts/fuzz.sh ]; then
+  echo "== fuzzing (bounded)"
+  bash scripts/fuzz.sh
+fi
