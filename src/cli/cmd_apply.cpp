@@ -99,6 +99,11 @@ int run_apply(const ApplyOptions& o, Context& ctx)
                       p.loaded.diagnostics);
     }
     const std::string name = p.loaded.load.resolved.display_name();
+    for (const auto& sh : p.shadows)
+        p.warnings.push_back("'" + sh.key + "' will be overridden at boot by " + sh.by.file + ":" +
+                             std::to_string(sh.by.line) + " (" + (sh.by.is_exclusion ? "excluded" : "'" + sh.by.value + "'") +
+                             "); remove it there or apply with a higher --priority");
+    for (const auto& w : p.warnings) spdlog::warn("{}", w);
     if (p.change.empty()) {
         if (ctx.globals.json())
             Context::print_json(report(p, false, 0, p.loaded.diagnostics));
@@ -115,7 +120,6 @@ int run_apply(const ApplyOptions& o, Context& ctx)
         }
         return o.check ? k_exit_drift : k_exit_ok;
     }
-    for (const auto& w : p.warnings) spdlog::warn("{}", w);
     if (!ctx.globals.json() && !ctx.globals.quiet) {
         std::cout << "plan for " << name << ":\n";
         print_plan(p, std::cout);

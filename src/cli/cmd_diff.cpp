@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/prepare.hpp"
+#include "os/log.hpp"
 
 namespace sysknob::cli {
 
@@ -30,7 +31,17 @@ int run_diff(const DiffOptions& o, Context& ctx)
         }
         return k_exit_error;
     }
-    bool in_sync = p.plan.in_sync();
+    bool in_sync = p.plan.in_sync() && p.shadows.empty();
+    for (const auto& m : p.unlisted_modules)
+        spdlog::warn("module '{}' is needed at boot for this profile's keys but is not listed in any modules-load.d "
+                     "file; `sysknob apply` writes /etc/modules-load.d/sysknob.conf",
+                     m);
+    nlohmann::json shadowed = nlohmann::json::array();
+    for (const auto& sh : p.shadows)
+        shadowed.push_back({{"key", sh.key},
+                            {"file", sh.by.file},
+                            {"line", sh.by.line},
+                            {"value", sh.by.is_exclusion ? nlohmann::json(nullptr) : nlohmann::json(sh.by.value)}});
     if (ctx.globals.json()) {
         nlohmann::json changes = nlohmann::json::array();
         for (const auto& i : p.plan.items)
@@ -38,8 +49,8 @@ int run_diff(const DiffOptions& o, Context& ctx)
                                {"desired", i.desired},
                                {"live", i.status == plan::Status::missing ? nlohmann::json(nullptr) : nlohmann::json(i.live)},
                                {"status", plan::status_name(i.status)}});
-        Context::print_json({{"in_sync", in_sync}, {"changes", changes}, {"shadowed", nlohmann::json::array()},
-                             {"skipped", p.plan.skipped}});
+        Context::print_json({{"in_sync", in_sync}, {"changes", changes}, {"shadowed", shadowed},
+                             {"skipped", p.plan.skipped}, {"warnings", p.warnings}});
         return in_sync ? k_exit_ok : k_exit_drift;
     }
     size_t same = 0;
@@ -58,6 +69,10 @@ int run_diff(const DiffOptions& o, Context& ctx)
             break;
         }
     }
+    for (const auto& sh : p.shadows)
+        std::cout << "! " << sh.key << ": at boot " << sh.by.file << ":" << sh.by.line << " sets "
+                  << (sh.by.is_exclusion ? std::string("an exclusion") : "'" + sh.by.value + "'") << " after ours ('"
+                  << sh.our_value << "')\n";
     if (!ctx.globals.quiet)
         std::cout << (in_sync ? "in sync: " : "drift: ") << p.plan.items.size() - same << " of " << p.plan.items.size()
                   << " keys differ\n";

@@ -3,7 +3,10 @@
 #include "cli/change.hpp"
 #include "cli/commands.hpp"
 #include "cli/prepare.hpp"
+#include "os/log.hpp"
 #include "os/snapshot_store.hpp"
+#include "os/sysctl_d_tree.hpp"
+#include <algorithm>
 
 namespace sysknob::cli {
 
@@ -35,17 +38,37 @@ int run_status(const StatusOptions&, Context& ctx)
         drift.push_back({{"key", key}, {"expected", expected}, {"live", live ? nlohmann::json(now) : nlohmann::json(nullptr)}});
         text += "~ " + key + ": expected " + expected + ", live " + (live ? now : std::string("missing")) + "\n";
     }
+    // What boot would give: later sysctl.d files that override our keys.
+    std::vector<boot::ParseIssue> issues;
+    nlohmann::json shadowed = nlohmann::json::array();
+    if (present) {
+        if (auto files = os::read_sysctl_d_tree(ctx.paths.root, issues)) {
+            auto model = boot::build_boot_model(*files);
+            std::string name = ctx.paths.fragment(st.priority);
+            name = name.substr(name.rfind('/') + 1);
+            for (const auto& sh : boot::find_shadows(model, name, st.keys, &*files)) {
+                if (sh.same_value || sh.scope != boot::ShadowScope::systemd) continue;
+                shadowed.push_back({{"key", sh.key}, {"file", sh.by.file}, {"line", sh.by.line}, {"value", sh.by.value}});
+                text += "! " + sh.key + ": overridden at boot by " + sh.by.file + ":" + std::to_string(sh.by.line) + "\n";
+            }
+        }
+        auto listed = modules_listed_for_boot(ctx);
+        for (const auto& m : st.modules)
+            if (std::find(listed.begin(), listed.end(), m) == listed.end())
+                spdlog::warn("module '{}' is needed at boot but is not listed in any modules-load.d file", m);
+    }
     nlohmann::json pending = nlohmann::json::array();
     for (const auto& s : *all)
         if (s.status == "pending") pending.push_back(std::to_string(s.id));
     std::string active;
     for (size_t i = 0; i < st.profiles.size(); ++i) active += (i ? "+" : "") + st.profiles[i];
-    bool in_sync = drift.empty() && pending.empty();
+    bool in_sync = drift.empty() && pending.empty() && shadowed.empty();
     if (ctx.globals.json()) {
         Context::print_json({{"active", present ? nlohmann::json(active) : nlohmann::json(nullptr)},
                              {"in_sync", in_sync},
                              {"drift", drift},
                              {"pending", pending},
+                             {"shadowed", shadowed},
                              {"keys", st.keys.size()}});
     } else {
         std::cout << "active: " << (present ? active : "none") << "\n";

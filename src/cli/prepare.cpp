@@ -1,11 +1,14 @@
 #include "cli/prepare.hpp"
 
+#include <algorithm>
+#include <dirent.h>
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "kernel/catalogue.hpp"
 #include "os/atomic_file.hpp"
+#include "os/sysctl_d_tree.hpp"
 #include "persist/fragments.hpp"
 #include "util/file.hpp"
 #include "util/strings.hpp"
@@ -108,7 +111,57 @@ std::vector<persist::ModuleOption> module_options(Context& ctx, const model::Res
     return out;
 }
 
+// What boot would make of our keys: later files in the sysctl.d
+// directories that set them to something else (or exclude them).
+std::vector<boot::Shadow> shadows_of(Context& ctx, const plan::Plan& plan, int priority)
+{
+    std::vector<boot::ParseIssue> issues;
+    auto files = os::read_sysctl_d_tree(ctx.paths.root, issues);
+    if (!files) return {};
+    auto model = boot::build_boot_model(*files);
+    std::map<std::string, std::string> ours;
+    for (const auto& i : plan.items)
+        if (!i.restore) ours[i.key] = i.desired;
+    std::string name = ctx.paths.fragment(priority);
+    name = name.substr(name.rfind('/') + 1);
+    auto all = boot::find_shadows(model, name, ours, &*files);
+    std::vector<boot::Shadow> out;
+    for (auto& s : all)
+        if (!s.same_value && s.scope == boot::ShadowScope::systemd) out.push_back(std::move(s));
+    return out;
+}
+
 }  // namespace
+
+std::vector<std::string> modules_listed_for_boot(const Context& ctx)
+{
+    std::vector<std::string> out;
+    for (const char* dir : {"/etc/modules-load.d", "/run/modules-load.d", "/usr/local/lib/modules-load.d",
+                            "/usr/lib/modules-load.d", "/lib/modules-load.d"}) {
+        std::string d = ctx.paths.root + dir;
+        DIR* h = ::opendir(d.c_str());
+        if (!h) continue;
+        while (auto* e = ::readdir(h)) {
+            std::string name = e->d_name;
+            if (!name.ends_with(".conf")) continue;
+            auto text = util::read_file(d + "/" + name, 1u << 20);
+            if (!text) continue;
+            for (auto line : util::split(*text, '\n')) {
+                line = util::trim(line);
+                if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+                out.emplace_back(line);
+            }
+        }
+        ::closedir(h);
+    }
+    if (auto modules = util::read_file(ctx.paths.root + "/etc/modules", 1u << 20)) {
+        for (auto line : util::split(*modules, '\n')) {
+            line = util::trim(line);
+            if (!line.empty() && line.front() != '#') out.emplace_back(util::split_ws(line).front());
+        }
+    }
+    return out;
+}
 
 Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles, const PrepareOptions& o)
 {
@@ -148,6 +201,14 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
 
     auto options = module_options(ctx, r, p.warnings);
     ns.modules = boot_modules(ctx, r);
+    p.boot_modules = ns.modules;
+    int boot_priority = o.intent == ports::Intent::write || !p.had_state ? o.priority : p.old_state.priority;
+    p.shadows = shadows_of(ctx, p.plan, boot_priority);
+    if (!ns.modules.empty()) {
+        auto listed = modules_listed_for_boot(ctx);
+        for (const auto& m : ns.modules)
+            if (std::find(listed.begin(), listed.end(), m) == listed.end()) p.unlisted_modules.push_back(m);
+    }
     if (!o.runtime_only) {
         std::string fragment = persist::render_fragment(r);
         TRY_VOID(want_file(ctx, p.change, ctx.paths.fragment(o.priority), &fragment));

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "boot/boot_model.hpp"
 #include "cli/change.hpp"
 #include "cli/context.hpp"
 #include "plan/plan.hpp"
@@ -27,6 +28,9 @@ struct Prepared {
     snapshot::State new_state;
     ChangeSet change;
     std::vector<std::string> warnings;
+    std::vector<boot::Shadow> shadows;          // other sysctl.d files that win over ours at boot
+    std::vector<std::string> boot_modules;      // modules the profile needs at boot
+    std::vector<std::string> unlisted_modules;  // of those, not in any modules-load.d file
 };
 
 // Reads the previous state file (if any); errors name a damaged file.
@@ -34,6 +38,9 @@ Result<std::pair<snapshot::State, bool>> read_state(Context& ctx);
 
 // Loads, lints and plans. Returns an error only for failures of the system
 // (damaged state); profile problems are in loaded.diagnostics.
+// Modules listed in modules-load.d directories under the root.
+std::vector<std::string> modules_listed_for_boot(const Context& ctx);
+
 Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles, const PrepareOptions& o);
 
 }  // namespace sysknob::cli
