@@ -114,7 +114,8 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
         Context::print_json({{"changed", !change.empty()}, {"restored", std::to_string(id)},
                              {"snapshot", std::to_string(snap->id)}, {"changes", changes}, {"files", files}});
     } else if (!ctx.globals.quiet) {
-        for (const auto& c : change.live) std::cout << "  " << c.key << ": " << c.from << " -> " << c.to << "\n";
+        for (const auto& c : change.live)
+            std::cout << "  " << c.key << ": " << model::normalize_live(c.from) << " -> " << model::normalize_live(c.to) << "\n";
         for (const auto& f : change.files) std::cout << "  " << f.action << " " << f.path << "\n";
         std::cout << "rolled back snapshot " << id << ": " << change.live.size() << " keys, " << change.files.size()
                   << " files restored (snapshot " << snap->id << " records the replaced state; `sysknob rollback "
