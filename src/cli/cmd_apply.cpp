@@ -75,9 +75,10 @@ int run_apply(const ApplyOptions& o, Context& ctx)
         lock.emplace(std::move(*l));
     }
     os::SnapshotStore store(ctx.paths);
-    auto all = store.list();
-    if (!all) return refuse(ctx, all.error().message);
-    if (auto pending = pending_message(*all); !pending.empty() && !changes_nothing) return refuse(ctx, pending);
+    auto newest = store.newest();
+    if (!newest) return refuse(ctx, newest.error().message);
+    if (*newest && !changes_nothing)
+        if (auto pending = pending_message({**newest}); !pending.empty()) return refuse(ctx, pending);
 
     PrepareOptions po;
     po.intent = ports::Intent::write;
@@ -131,9 +132,7 @@ int run_apply(const ApplyOptions& o, Context& ctx)
         if (auto text = util::read_file(f, profile::k_max_profile_bytes)) snap->profile_content.emplace_back(f, *text);
     if (auto r = execute_change(ctx, p.change, *snap, name); !r)
         return refuse(ctx, r.error().message + " (snapshot " + std::to_string(snap->id) + " marked failed)");
-    if (auto all2 = store.list()) {
-        if (auto pr = store.prune(o.keep, rollback_target(*all2)); !pr) spdlog::warn("{}, ignoring", pr.error().message);
-    }
+    if (auto pr = store.prune(o.keep, snap->id); !pr) spdlog::warn("{}, ignoring", pr.error().message);
     if (ctx.globals.json()) {
         Context::print_json(report(p, true, snap->id, p.loaded.diagnostics));
     } else if (!ctx.globals.quiet) {

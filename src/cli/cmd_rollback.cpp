@@ -53,9 +53,17 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
         else if (!ctx.globals.quiet) std::cout << "discarded snapshot " << id << "\n";
         return k_exit_ok;
     }
-    for (const auto& s : *all)
-        if (s.status == "pending" && s.id != id)
-            return refuse(ctx, pending_message({s}));
+    // An interrupted earlier rollback of the same snapshot does not block
+    // this one: running it again finishes its work (it is marked failed below).
+    std::vector<int> superseded;
+    for (const auto& s : *all) {
+        if (s.status != "pending" || s.id == id) continue;
+        if (s.kind == "rollback" && s.undoes == id) {
+            superseded.push_back(s.id);
+            continue;
+        }
+        return refuse(ctx, pending_message({s}));
+    }
     if (target->status == "failed") return refuse(ctx, "snapshot " + std::to_string(id) + " recorded a change that failed and was undone; nothing to roll back");
 
     // Validate the whole snapshot before the first change.
@@ -96,6 +104,13 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
         target->reason = "interrupted; rolled back by snapshot " + std::to_string(snap->id);
     }
     if (auto r = store.save(*target); !r) spdlog::warn("{}, ignoring", r.error().message);
+    for (int sid : superseded) {
+        if (auto old = store.load(sid)) {
+            old->status = "failed";
+            old->reason = "interrupted; finished by snapshot " + std::to_string(snap->id);
+            if (auto r = store.save(*old); !r) spdlog::warn("{}, ignoring", r.error().message);
+        }
+    }
     if (target->kind == "rollback" && target->undoes) {
         // Rolling back a rollback redoes the change it undid.
         if (auto redone = store.load(target->undoes)) {

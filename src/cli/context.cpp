@@ -26,21 +26,31 @@ const kernel::Target& Context::target()
     t.tree = &tree;
     t.live = globals.kernel.empty();
     t.release = t.live ? running_release() : globals.kernel;
-    if (t.live) {
-        if (auto mem = util::read_file("/proc/meminfo", 1u << 20, util::Follow::symlinks)) {
-            auto pos = mem->find("MemTotal:");
-            if (pos != std::string::npos) {
-                auto fields = util::split_ws(std::string_view(*mem).substr(pos + 9, 40));
-                if (!fields.empty())
-                    if (auto kb = util::parse_i64(fields[0])) t.mem_total_bytes = static_cast<uint64_t>(*kb) * 1024;
+    return t;
+}
+
+// Reads the few live facts that cross-key rules need, only when the
+// profile has the keys they are about (keeps the common path lean).
+void Context::add_facts_for(const model::ResolvedProfile& r)
+{
+    auto& t = const_cast<kernel::Target&>(target());
+    if (!t.live) return;
+    if (r.find("net.netfilter.nf_conntrack_max")) {
+        if (t.mem_total_bytes == 0)
+            if (auto mem = util::read_file("/proc/meminfo", 1u << 20, util::Follow::symlinks)) {
+                auto pos = mem->find("MemTotal:");
+                if (pos != std::string::npos) {
+                    auto fields = util::split_ws(std::string_view(*mem).substr(pos + 9, 40));
+                    if (!fields.empty())
+                        if (auto kb = util::parse_i64(fields[0])) t.mem_total_bytes = static_cast<uint64_t>(*kb) * 1024;
+                }
             }
-        }
+        if (t.conntrack_buckets.empty())
+            if (auto b = tree.read("net.netfilter.nf_conntrack_buckets", ports::Intent::read)) t.conntrack_buckets = b->text;
+    }
+    if (r.find("net.ipv4.tcp_congestion_control") && t.available_congestion_control.empty())
         if (auto cc = tree.read("net.ipv4.tcp_available_congestion_control", ports::Intent::read))
             for (auto tok : util::split_ws(cc->text)) t.available_congestion_control.emplace_back(tok);
-        if (auto b = tree.read("net.netfilter.nf_conntrack_buckets", ports::Intent::read))
-            t.conntrack_buckets = b->text;
-    }
-    return t;
 }
 
 Context::Loaded Context::load_and_lint(const std::vector<std::string>& args, bool strict)
@@ -49,6 +59,7 @@ Context::Loaded Context::load_and_lint(const std::vector<std::string>& args, boo
     out.load = profile::load_profiles(args, paths.profile_dirs());
     out.diagnostics = out.load.diagnostics;
     if (!model::has_errors(out.diagnostics)) {
+        add_facts_for(out.load.resolved);
         auto more = profile::lint(out.load.resolved, target());
         out.diagnostics.insert(out.diagnostics.end(), more.begin(), more.end());
     }

@@ -59,6 +59,7 @@ public:
     static void print_json(const nlohmann::json& j);
 
 private:
+    void add_facts_for(const model::ResolvedProfile& r);
     std::unique_ptr<kernel::Target> m_target;
 };
 

@@ -60,14 +60,17 @@ int run(int argc, char** argv)
                       !g.no_color);
     try {
         Context ctx(g);
-        if (*list) return run_list(list_o, ctx);
-        if (*show) return run_show(show_o, ctx);
-        if (*lint) return run_lint(lint_o, ctx);
-        if (*diff) return run_diff(diff_o, ctx);
-        if (*apply) return run_apply(apply_o, ctx);
-        if (*snapshots) return run_snapshots(snapshots_o, ctx);
-        if (*rollback) return run_rollback(rollback_o, ctx);
-        if (*status) return run_status(status_o, ctx);
+        int rc = k_exit_usage;
+        if (*list) rc = run_list(list_o, ctx);
+        else if (*show) rc = run_show(show_o, ctx);
+        else if (*lint) rc = run_lint(lint_o, ctx);
+        else if (*diff) rc = run_diff(diff_o, ctx);
+        else if (*apply) rc = run_apply(apply_o, ctx);
+        else if (*snapshots) rc = run_snapshots(snapshots_o, ctx);
+        else if (*rollback) rc = run_rollback(rollback_o, ctx);
+        else if (*status) rc = run_status(status_o, ctx);
+        ctx.tree.forget_descriptors();
+        return rc;
     } catch (const std::exception& e) {
         std::cerr << "sysknob: internal error: " << e.what() << "\n";
         return k_exit_error;

@@ -52,6 +52,13 @@ ProcSysctlTree::~ProcSysctlTree()
     for (auto& [k, fd] : m_open) ::close(fd);
 }
 
+void ProcSysctlTree::forget_descriptors()
+{
+    // At exit the kernel closes them; one close() per key is measurable on
+    // a glob over thousands of interfaces.
+    m_open.clear();
+}
+
 std::string ProcSysctlTree::path_of(std::string_view key) const
 {
     return m_base + "/" + model::key_to_path(key);
@@ -59,7 +66,20 @@ std::string ProcSysctlTree::path_of(std::string_view key) const
 
 ports::Access ProcSysctlTree::probe(std::string_view key)
 {
+    // Opening read-write is the writability check; the descriptor is kept so
+    // the later read and write of the same key cost one syscall each.
+    std::string k(key);
+    if (m_open.count(k)) return ports::Access::writable;
     std::string path = path_of(key);
+    if (m_open.size() < m_max_open) {
+        int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (fd >= 0) {
+            m_open.emplace(std::move(k), fd);
+            return ports::Access::writable;
+        }
+        if (errno == ENOENT || errno == ENOTDIR) return ports::Access::absent;
+        return ::access(path.c_str(), F_OK) == 0 ? ports::Access::read_only : ports::Access::absent;
+    }
     if (::access(path.c_str(), W_OK) == 0) return ports::Access::writable;
     if (errno == ENOENT || errno == ENOTDIR) return ports::Access::absent;
     return ::access(path.c_str(), F_OK) == 0 ? ports::Access::read_only : ports::Access::absent;
@@ -69,6 +89,18 @@ Result<ports::LiveValue> ProcSysctlTree::read(std::string_view key, ports::Inten
 {
     std::string path = path_of(key);
     std::string k(key);
+    if (auto it = m_open.find(k); it != m_open.end()) {
+        // Kept from probe() or an earlier read: read it again from the start.
+        std::string out;
+        char buf[4096];
+        ssize_t n;
+        do {
+            n = ::pread(it->second, buf, sizeof buf, 0);
+        } while (n < 0 && errno == EINTR);
+        if (n >= 0 && static_cast<size_t>(n) < sizeof buf) return ports::LiveValue{std::string(buf, static_cast<size_t>(n)), true};
+        ::close(it->second);
+        m_open.erase(it);
+    }
     bool writable = false;
     int fd = -1;
     if (intent == ports::Intent::write && m_open.size() < m_max_open) {

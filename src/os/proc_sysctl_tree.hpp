@@ -17,6 +17,9 @@ public:
     ProcSysctlTree(const ProcSysctlTree&) = delete;
     ProcSysctlTree& operator=(const ProcSysctlTree&) = delete;
 
+    // Leaves the kept descriptors to the process exit (they are O_CLOEXEC).
+    void forget_descriptors();
+
     ports::Access probe(std::string_view key) override;
     Result<ports::LiveValue> read(std::string_view key, ports::Intent intent) override;
     Result<void> write(std::string_view key, std::string_view value) override;

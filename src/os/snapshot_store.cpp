@@ -75,6 +75,16 @@ Result<std::vector<snapshot::Snapshot>> SnapshotStore::list() const
     return out;
 }
 
+Result<std::optional<snapshot::Snapshot>> SnapshotStore::newest() const
+{
+    struct stat st {};
+    if (::lstat(m_paths.snapshots_dir().c_str(), &st) != 0) return std::optional<snapshot::Snapshot>{};
+    TRY(auto ids, ids_in(m_paths.snapshots_dir()));
+    if (ids.empty()) return std::optional<snapshot::Snapshot>{};
+    TRY(auto s, load(ids.back()));
+    return std::optional<snapshot::Snapshot>(std::move(s));
+}
+
 Result<void> SnapshotStore::save(const snapshot::Snapshot& s) const
 {
     TRY_VOID(ensure());
@@ -89,6 +99,8 @@ Result<int> SnapshotStore::next_id() const
 
 Result<int> SnapshotStore::prune(size_t keep, int protect) const
 {
+    TRY(auto ids, ids_in(m_paths.snapshots_dir()));
+    if (ids.size() <= keep) return 0;
     TRY(auto all, list());
     std::vector<int> committed;
     for (const auto& s : all)

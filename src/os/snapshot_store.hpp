@@ -2,6 +2,7 @@
 // Snapshot storage under /var/lib/sysknob/snapshots (directory 0700, files
 // 0600, written atomically). Refuses a directory or file that is a symlink
 // or is owned or writable by another user.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ public:
     // All snapshots, oldest first. A damaged file is an error naming it.
     Result<std::vector<snapshot::Snapshot>> list() const;
     Result<snapshot::Snapshot> load(int id) const;
+    // The newest snapshot only. A pending snapshot blocks every later change,
+    // so if one exists it is the newest: apply's check reads one file.
+    Result<std::optional<snapshot::Snapshot>> newest() const;
     // Creates the directories when needed; fsyncs before returning.
     Result<void> save(const snapshot::Snapshot& s) const;
     Result<int> next_id() const;
