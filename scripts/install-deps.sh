@@ -14,6 +14,7 @@ test_pkgs=(
 )
 extra_pkgs=(
   hyperfine lintian rpm dpkg-dev ansible-core fakeroot file
+  strace time
 )
 
 want=("${build_pkgs[@]}")

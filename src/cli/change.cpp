@@ -1,7 +1,7 @@
 #include "cli/change.hpp"
 
 #include <ctime>
-#include <pwd.h>
+#include <cstdlib>
 #include <algorithm>
 #include <cctype>
 #include <unistd.h>
@@ -38,10 +38,10 @@ Result<snapshot::Snapshot> new_snapshot(Context& ctx, const std::string& kind)
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
     s.host = host;
-    if (auto* pw = ::getpwuid(::geteuid()))
-        s.user = pw->pw_name;
-    else
-        s.user = std::to_string(::geteuid());
+    // The uid, plus who asked through sudo; no NSS look-up (it may reach
+    // nscd or LDAP) on the path of every apply.
+    s.user = "uid " + std::to_string(::geteuid());
+    if (const char* sudo = std::getenv("SUDO_USER"); sudo && *sudo) s.user += " (sudo by " + std::string(sudo) + ")";
     s.kernel = ctx.running_release();
     return s;
 }

@@ -39,10 +39,22 @@ std::string render_fragment(const model::ResolvedProfile& profile)
     });
     std::string out = header(profile, "Kernel parameters, sysctl.d(5) syntax; roll back with `sysknob rollback`.");
     for (const auto* s : order) {
+        out += "\n# ";
+        if (s->comment.empty()) {
+            out += "from profile ";
+            out += s->profile;
+        } else {
+            out += s->comment;
+            out += " (";
+            out += s->profile;
+            out += ')';
+        }
         out += '\n';
-        out += "# " + (s->comment.empty() ? std::string("from profile ") + s->profile
-                                           : s->comment + " (" + s->profile + ")") + '\n';
-        out += (s->optional ? "-" : "") + fragment_key(s->key) + " = " + s->value.render() + '\n';
+        if (s->optional) out += '-';
+        out += fragment_key(s->key);
+        out += " = ";
+        out += s->value.render();
+        out += '\n';
     }
     return out;
 }
