@@ -98,6 +98,7 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
     snap->profiles = {"rollback-of-" + std::to_string(id)};
     if (auto r = execute_change(ctx, change, *snap, "rollback"); !r)
         return refuse(ctx, r.error().message + " (snapshot " + std::to_string(snap->id) + " marked failed)");
+    for (const auto& f : target->files) os::remove_stale_temporary(ctx.paths.root + f.path);
     target->undone = true;
     if (target->status == "pending") {
         target->status = "failed";

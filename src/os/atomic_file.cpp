@@ -93,6 +93,21 @@ Result<FileState> read_file_state(const std::string& path)
     return fs;
 }
 
+namespace {
+
+std::string temporary_for(const std::string& path)
+{
+    std::string dir = dir_of(path);
+    return dir + "/." + path.substr(dir.size() + 1) + ".sysknob-tmp";
+}
+
+}  // namespace
+
+void remove_stale_temporary(const std::string& path)
+{
+    ::unlink(temporary_for(path).c_str());
+}
+
 Result<void> write_file_atomic(const std::string& path, const std::string& content, mode_t mode)
 {
     std::string dir = dir_of(path);
@@ -100,7 +115,7 @@ Result<void> write_file_atomic(const std::string& path, const std::string& conte
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
         return fail("refusing to replace '" + path + "': it is a symbolic link", ELOOP);
-    std::string tmp = dir + "/." + path.substr(dir.size() + 1) + ".sysknob-tmp";
+    std::string tmp = temporary_for(path);
     ::unlink(tmp.c_str());
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0) return fail("cannot create '" + tmp + "': " + std::strerror(errno), errno);

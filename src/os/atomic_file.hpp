@@ -13,6 +13,10 @@ namespace sysknob::os {
 // created (0755) when missing. The previous file stays intact on any error.
 Result<void> write_file_atomic(const std::string& path, const std::string& content, mode_t mode);
 
+// Removes the temporary file write_file_atomic() leaves behind when it is
+// killed before its rename ("DIR/.NAME.sysknob-tmp"), if there is one.
+void remove_stale_temporary(const std::string& path);
+
 // Removes a file (if present) and fsyncs its directory.
 Result<void> remove_file(const std::string& path);
 
