@@ -54,6 +54,38 @@ bool valid_utf8(std::string_view s)
     return true;
 }
 
+// toml++ limits nested arrays and inline tables (256) but not dotted keys:
+// `k.k.k... = 1` with millions of segments builds that many nested tables,
+// which its parser then walks recursively until the stack runs out (a 10 MB
+// profile is enough). No profile needs deep keys, so lines are checked
+// before parsing: the dots before the last '=' of a line, or before the last
+// ']' of a table header. Dots in quoted keys or in values holding '=' count
+// too, which errs only on the safe side. Returns the first offending line.
+constexpr size_t k_max_key_dots = 128;
+
+int deeply_dotted_line(std::string_view text)
+{
+    int line = 0;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view l = text.substr(start, end - start);
+        ++line;
+        size_t stop = l.rfind('=');
+        if (stop == std::string_view::npos) stop = 0;
+        size_t first = l.find_first_not_of(" \t");
+        if (first != std::string_view::npos && l[first] == '[') {
+            size_t close = l.rfind(']');
+            stop = std::max(stop, close == std::string_view::npos ? l.size() : close);
+        }
+        if (static_cast<size_t>(std::count(l.begin(), l.begin() + static_cast<std::ptrdiff_t>(stop), '.')) > k_max_key_dots)
+            return line;
+        start = end + 1;
+    }
+    return 0;
+}
+
 bool plain_word(std::string_view s, bool allow_dash)
 {
     if (s.empty() || s.size() > 64) return false;
@@ -387,6 +419,13 @@ ReadResult read_profile_text(std::string_view text, const std::string& path, con
     if (!valid_utf8(text) || text.find('\0') != std::string_view::npos) {
         out.diagnostics.push_back(make_diagnostic("SK0002", "", SourceLocation{path, 0, 0},
                                                   "'" + path + "' is not UTF-8 text", "a profile is a TOML text file"));
+        return out;
+    }
+    if (int line = deeply_dotted_line(text)) {
+        out.diagnostics.push_back(make_diagnostic("SK0001", "", SourceLocation{path, line, 1},
+                                                  "key nested more than " + std::to_string(k_max_key_dots) +
+                                                      " levels deep",
+                                                  "sysctl names have a few dotted segments; fix the key"));
         return out;
     }
     toml::table root;

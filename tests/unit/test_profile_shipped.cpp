@@ -1,0 +1,109 @@
+#include <algorithm>
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <string>
+#include <sys/utsname.h>
+#include <vector>
+
+#include "kernel/target.hpp"
+#include "os/proc_sysctl_tree.hpp"
+#include "profile/lint.hpp"
+#include "profile/loader.hpp"
+#include "util/file.hpp"
+#include "util/strings.hpp"
+
+using namespace sysknob;
+
+namespace {
+
+const std::string k_dir = SYSKNOB_SOURCE_DIR "/profiles";
+
+std::vector<std::string> shipped()
+{
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(k_dir))
+        if (e.path().extension() == ".toml") out.push_back(e.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string errors_of(const model::Diagnostics& ds)
+{
+    std::string out;
+    for (const auto& d : ds)
+        if (d.severity == model::Severity::error) out += model::render_diagnostic(d);
+    return out;
+}
+
+profile::LoadResult load(const std::string& path)
+{
+    auto r = profile::load_profiles({path}, {k_dir});
+    INFO(errors_of(r.diagnostics));
+    CHECK(r.diagnostics.empty());
+    CHECK_FALSE(r.resolved.settings.empty());
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("the seven shipped profiles are found")
+{
+    auto files = shipped();
+    CHECK(files.size() >= 7);
+    for (const char* name :
+         {"base", "bulk-transfer", "dns-udp", "high-conn-web", "k8s-node", "low-latency", "nat-gateway"})
+        CHECK(std::find(files.begin(), files.end(), k_dir + "/" + name + ".toml") != files.end());
+}
+
+TEST_CASE("every shipped profile lints without errors for the fleet's kernels offline")
+{
+    for (const auto& path : shipped()) {
+        auto loaded = load(path);
+        for (const char* release : {"4.19", "5.4", "5.15", "6.1"}) {
+            CAPTURE(path);
+            CAPTURE(release);
+            kernel::Target t;
+            t.release = release;
+            t.live = false;
+            auto ds = profile::lint(loaded.resolved, t);
+            INFO(errors_of(ds));
+            CHECK_FALSE(model::has_errors(ds));
+        }
+    }
+}
+
+TEST_CASE("every shipped profile lints without errors on the running kernel")
+{
+    os::ProcSysctlTree tree;
+    kernel::Target t;
+    struct utsname u {};
+    REQUIRE(::uname(&u) == 0);
+    t.release = u.release;
+    t.live = true;
+    t.tree = &tree;
+    if (auto mem = util::read_file("/proc/meminfo", 1u << 20)) {
+        auto pos = mem->find("MemTotal:");
+        if (pos != std::string::npos)
+            if (auto kb = util::parse_i64(util::split_ws(std::string_view(*mem).substr(pos + 9, 40)).at(0)))
+                t.mem_total_bytes = static_cast<uint64_t>(*kb) * 1024;
+    }
+    if (auto cc = tree.read("net.ipv4.tcp_available_congestion_control", ports::Intent::read))
+        for (auto tok : util::split_ws(cc->text))
+            t.available_congestion_control.emplace_back(tok);
+    if (auto b = tree.read("net.netfilter.nf_conntrack_buckets", ports::Intent::read)) t.conntrack_buckets = b->text;
+
+    for (const auto& path : shipped()) {
+        CAPTURE(path);
+        auto loaded = load(path);
+        auto ds = profile::lint(loaded.resolved, t);
+        // A module that this host has not loaded (nf_conntrack, br_netfilter)
+        // hides its keys; that is the host, not the profile.
+        std::erase_if(ds, [](const model::Diagnostic& d) {
+            bool module_missing = d.id == "SK1005" && d.message.find("is not loaded") != std::string::npos;
+            if (module_missing) MESSAGE("host lacks a module: " << d.message);
+            return module_missing;
+        });
+        INFO(errors_of(ds));
+        CHECK_FALSE(model::has_errors(ds));
+    }
+}
