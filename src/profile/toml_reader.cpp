@@ -59,9 +59,11 @@ bool valid_utf8(std::string_view s)
 // which its parser then walks recursively until the stack runs out (a 10 MB
 // profile is enough). No profile needs deep keys, so lines are checked
 // before parsing: the dots before the last '=' of a line, or before the last
-// ']' of a table header. Dots in quoted keys or in values holding '=' count
-// too, which errs only on the safe side. Returns the first offending line.
-constexpr size_t k_max_key_dots = 128;
+// ']' of a table header (comment lines skipped). Dots in quoted keys or in
+// values holding '=' count too, which errs only on the safe side. The limit
+// matches [sysctl]'s 32 levels and keeps arrays of inline tables, each
+// adding a dotted key, to a few thousand levels. Returns the offending line.
+constexpr size_t k_max_key_dots = 32;
 
 int deeply_dotted_line(std::string_view text)
 {
@@ -75,6 +77,7 @@ int deeply_dotted_line(std::string_view text)
         size_t stop = l.rfind('=');
         if (stop == std::string_view::npos) stop = 0;
         size_t first = l.find_first_not_of(" \t");
+        if (first != std::string_view::npos && l[first] == '#') stop = 0;
         if (first != std::string_view::npos && l[first] == '[') {
             size_t close = l.rfind(']');
             stop = std::max(stop, close == std::string_view::npos ? l.size() : close);
@@ -209,6 +212,7 @@ private:
         }
         for (auto&& [k, v] : t) {
             segments.emplace_back(k.str());
+            m_regions.push_back(k.source());
             auto* sub = v.as_table();
             // An inline table with comment or optional but no value is a
             // setting that lacks its value, not more key segments.
@@ -219,6 +223,7 @@ private:
             else
                 setting(segments, k, v);
             segments.pop_back();
+            m_regions.pop_back();
         }
         --m_depth;
     }
@@ -227,7 +232,13 @@ private:
     {
         std::string key = model::key_from_segments(segments);
         std::string shown = key;
-        if (auto problem = model::key_problem(key)) {
+        auto problem = model::key_problem(key);
+        // The canonical form writes a dot inside a segment as '/', so a
+        // literal '/' ("eth0/100", "net/ipv4/ip_forward") would alias
+        // another key's path; no sysctl name or interface holds one.
+        for (const auto& seg : segments)
+            if (!problem && seg.find('/') != std::string::npos) problem = "a segment contains '/'";
+        if (problem) {
             for (char& c : shown)
                 if (static_cast<unsigned char>(c) < 0x20) c = '?';
             diag("SK0005", shown, k.source(), "'" + shown + "' is not a plain sysctl name: " + *problem,
@@ -237,6 +248,13 @@ private:
         model::Setting s;
         s.key = key;
         s.where = at(k.source());
+        // A dotted key's location is where it starts: its first segment on
+        // the same line (a [sysctl.net] header puts earlier ones elsewhere).
+        for (const auto& r : m_regions)
+            if (r.begin.line == k.source().begin.line && r.path == k.source().path) {
+                s.where.column = static_cast<int>(r.begin.column);
+                break;
+            }
         const toml::node* value = &v;
         if (auto* t = v.as_table()) {
             value = t->get("value");
@@ -407,6 +425,7 @@ private:
     const std::string& m_path;
     ReadResult& m_out;
     int m_depth = 0;
+    std::vector<toml::source_region> m_regions;  // of the key segments being walked
 };
 
 }  // namespace
@@ -423,8 +442,8 @@ ReadResult read_profile_text(std::string_view text, const std::string& path, con
     }
     if (int line = deeply_dotted_line(text)) {
         out.diagnostics.push_back(make_diagnostic("SK0001", "", SourceLocation{path, line, 1},
-                                                  "key nested more than " + std::to_string(k_max_key_dots) +
-                                                      " levels deep",
+                                                  "key or table name with more than " +
+                                                      std::to_string(k_max_key_dots) + " dots",
                                                   "sysctl names have a few dotted segments; fix the key"));
         return out;
     }
