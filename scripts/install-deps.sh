@@ -13,7 +13,7 @@ test_pkgs=(
   clang libclang-rt-14-dev clang-format clang-tidy mandoc groff-base
 )
 extra_pkgs=(
-  hyperfine lintian rpm dpkg-dev ansible-core fakeroot file
+  hyperfine lintian rpm dpkg-dev ansible-core fakeroot file rpm2cpio
   strace time
 )
 

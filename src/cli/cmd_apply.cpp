@@ -37,7 +37,7 @@ void print_plan(const Prepared& p, std::ostream& out)
 nlohmann::json report(const Prepared& p, bool changed, int snapshot_id, const model::Diagnostics& diags)
 {
     nlohmann::json changes = nlohmann::json::array();
-    for (const auto& c : p.change.live) changes.push_back({{"key", c.key}, {"from", c.from}, {"to", c.to}});
+    for (const auto& c : p.change.live) changes.push_back({{"key", c.key}, {"from", model::normalize_live(c.from)}, {"to", model::normalize_live(c.to)}});
     nlohmann::json files = nlohmann::json::array();
     for (const auto& f : p.change.files) files.push_back({{"path", f.path}, {"action", f.action}});
     nlohmann::json d = nlohmann::json::array();
@@ -131,7 +131,7 @@ int run_apply(const ApplyOptions& o, Context& ctx)
     for (const auto& f : p.loaded.load.resolved.files)
         if (auto text = util::read_file(f, profile::k_max_profile_bytes)) snap->profile_content.emplace_back(f, *text);
     if (auto r = execute_change(ctx, p.change, *snap, name); !r)
-        return refuse(ctx, r.error().message + " (snapshot " + std::to_string(snap->id) + " marked failed)");
+        return refuse(ctx, r.error().message + (snap->status == "failed" ? " (snapshot " + std::to_string(snap->id) + " marked failed)" : ""));
     if (auto pr = store.prune(o.keep, snap->id); !pr) spdlog::warn("{}, ignoring", pr.error().message);
     if (ctx.globals.json()) {
         Context::print_json(report(p, true, snap->id, p.loaded.diagnostics));

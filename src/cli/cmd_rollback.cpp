@@ -97,7 +97,7 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
     snap->undoes = id;
     snap->profiles = {"rollback-of-" + std::to_string(id)};
     if (auto r = execute_change(ctx, change, *snap, "rollback"); !r)
-        return refuse(ctx, r.error().message + " (snapshot " + std::to_string(snap->id) + " marked failed)");
+        return refuse(ctx, r.error().message + (snap->status == "failed" ? " (snapshot " + std::to_string(snap->id) + " marked failed)" : ""));
     for (const auto& f : target->files) os::remove_stale_temporary(ctx.paths.root + f.path);
     target->undone = true;
     if (target->status == "pending") {
@@ -124,7 +124,7 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
     }
     if (ctx.globals.json()) {
         nlohmann::json changes = nlohmann::json::array();
-        for (const auto& c : change.live) changes.push_back({{"key", c.key}, {"from", c.from}, {"to", c.to}});
+        for (const auto& c : change.live) changes.push_back({{"key", c.key}, {"from", model::normalize_live(c.from)}, {"to", model::normalize_live(c.to)}});
         nlohmann::json files = nlohmann::json::array();
         for (const auto& f : change.files) files.push_back({{"path", f.path}, {"action", f.action}});
         Context::print_json({{"changed", !change.empty()}, {"restored", std::to_string(id)},

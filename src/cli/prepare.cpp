@@ -1,6 +1,7 @@
 #include "cli/prepare.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <dirent.h>
 #include <set>
 #include <sys/stat.h>
@@ -219,8 +220,12 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
         std::string modules = persist::render_modules_load(r, ns.modules);
         TRY_VOID(want_file(ctx, p.change, ctx.paths.modules_load_conf(), ns.modules.empty() ? nullptr : &modules));
     }
-    bool state_changes = !p.had_state || snapshot::serialize_state(ns) != snapshot::serialize_state(p.old_state);
-    if (state_changes || !p.change.empty()) {
+    bool state_changes = !p.had_state || !(ns == p.old_state);
+    // An unprivileged diff cannot look into root's 0700 state directory;
+    // it compares values only, so the state file is left out of its plan.
+    bool state_hidden = o.intent == ports::Intent::read && ::access(ctx.paths.state_dir().c_str(), X_OK) != 0 &&
+                        errno == EACCES;
+    if (!state_hidden && (state_changes || !p.change.empty())) {
         std::string state = snapshot::serialize_state(ns);
         TRY_VOID(want_file(ctx, p.change, ctx.paths.state_file(), &state, 0600));
     }

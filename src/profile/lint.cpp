@@ -150,8 +150,10 @@ private:
         const std::string& r = m_target.release;
         if (!p->noop_since.empty() && at_or_after(r, p->noop_since))
             add("SK2003", s, "'" + s.key + "' has no effect since Linux " + std::string(p->noop_since), "drop it");
-        if (!p->changed_in.empty() && at_or_after(r, p->changed_in) && !m_target.live)
-            add("SK2004", s, "'" + s.key + "' changed meaning in Linux " + std::string(p->changed_in) + ": " +
+        // Profiles are written for current kernels: warn where the target
+        // is older than the change, so the key still has its old meaning.
+        if (!p->changed_in.empty() && !at_or_after(r, p->changed_in) && !m_target.live)
+            add("SK2004", s, "'" + s.key + "' changed meaning in Linux " + std::string(p->changed_in) + " (target " + r + "): " +
                                  std::string(p->change_note),
                 "check the value against the target kernel's documentation");
     }
@@ -310,7 +312,13 @@ private:
     {
         const Setting* s = get(key);
         auto v = scalar(s);
-        if (v && *v < below) add("SK3006", *s, "'" + std::string(key) + "' = " + std::to_string(*v) + " is risky", why);
+        if (!v || *v >= below) return;
+        std::string message = "'";
+        message += key;
+        message += "' = ";
+        message += std::to_string(*v);
+        message += " is risky";
+        add("SK3006", *s, std::move(message), why);
     }
 
     void risky_timers()

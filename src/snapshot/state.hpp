@@ -16,6 +16,7 @@ struct State {
     std::map<std::string, std::string> keys;      // concrete key -> value applied
     std::map<std::string, std::string> baseline;  // concrete key -> value before sysknob
     std::vector<std::string> modules;             // modules listed for boot
+    bool operator==(const State&) const = default;
 };
 
 std::string serialize_state(const State& s);

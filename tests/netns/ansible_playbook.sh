@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The fleet path: the Ansible module packaging/ansible/plugins/modules/
+# sysknob_profile.py driven by ansible-playbook (Debian's ansible-core)
+# against localhost, in a fresh network namespace with a scratch --root.
+# First apply reports changed=1 and sets the live values, a second run
+# changed=0, check mode on another profile changes nothing live, a profile
+# with a TOML syntax error fails the task with sysknob's SK0001 diagnostic,
+# and state=rolled_back restores the values from before the first apply.
+. "$SYSKNOB_SRC/tests/support/lib.sh"
+command -v ansible-playbook >/dev/null || skip "ansible-playbook is not installed (apt-get install ansible-core)"
+enter_netns
+
+R=$(make_root)
+export ANSIBLE_LIBRARY=$SRC/packaging/ansible/plugins/modules
+export ANSIBLE_HOME=$T/ansible-home ANSIBLE_LOCAL_TEMP=$T/ansible-tmp ANSIBLE_REMOTE_TEMP=$T/ansible-remote
+export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_CONFIG=$T/ansible.cfg
+export ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
+mkdir -p "$ANSIBLE_HOME" "$ANSIBLE_LOCAL_TEMP" "$ANSIBLE_REMOTE_TEMP"
+printf '[defaults]\n' >"$ANSIBLE_CONFIG" # no /etc/ansible or ~/.ansible.cfg settings
+
+# playbook FILE STATE PROFILE: one task of sysknob_profile against localhost.
+playbook() {
+  cat >"$1" <<YAML
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: sysknob profile
+      sysknob_profile:
+        name: "$3"
+        state: $2
+        root: "$R"
+        binary: "$SYSKNOB"
+YAML
+}
+# recap FIELD: the value of FIELD= in the PLAY RECAP line for localhost.
+recap() { printf '%s\n' "$out" | sed -n "s/^localhost *:.* $1=\([0-9]*\).*/\1/p"; }
+play() { run ansible-playbook -i localhost, "$@"; }
+
+WEB=$SRC/tests/data/profiles/netns-web.toml
+before_somaxconn=$(proc net.core.somaxconn)
+before_fin=$(proc net.ipv4.tcp_fin_timeout)
+[ "$before_somaxconn" != 8192 ] || fail "precondition: somaxconn is already 8192 in a fresh namespace"
+
+playbook "$T/apply.yml" applied "$WEB"
+play "$T/apply.yml" --diff
+expect_rc 0 "first run succeeds"
+expect_eq "$(recap changed)" 1 "first run: changed=1"
+expect_eq "$(recap failed)" 0 "first run: failed=0"
+expect_contains "$out" "net.core.somaxconn = 8192" "diff mode shows the new value"
+expect_eq "$(proc net.core.somaxconn)" 8192 "live net.core.somaxconn set"
+expect_eq "$(proc net.ipv4.tcp_rmem)" "4096 131072 8388608" "live vector key net.ipv4.tcp_rmem set"
+expect_eq "$(proc net.ipv4.tcp_fin_timeout)" 30 "live net.ipv4.tcp_fin_timeout set"
+[ -f "$R/etc/sysctl.d/90-sysknob.conf" ] && pass "fragment written in the scratch root" || fail "no $R/etc/sysctl.d/90-sysknob.conf"
+
+play "$T/apply.yml"
+expect_rc 0 "second run succeeds"
+expect_eq "$(recap changed)" 0 "second run: changed=0 (idempotent)"
+expect_eq "$(recap ok)" 1 "second run: ok=1"
+
+# Check mode on a different profile: reported as a change, nothing changes.
+cat >"$T/other.toml" <<'TOML'
+[profile]
+name = "other"
+description = "a different profile for check mode"
+
+[sysctl]
+net.core.somaxconn = 4096
+net.ipv4.tcp_fin_timeout = 45
+TOML
+playbook "$T/check.yml" applied "$T/other.toml"
+play "$T/check.yml" --check --diff
+expect_rc 0 "check mode run succeeds"
+expect_eq "$(recap changed)" 1 "check mode reports the change it would make"
+expect_contains "$out" "net.core.somaxconn = 4096" "check mode diff shows the would-be value"
+expect_eq "$(proc net.core.somaxconn)" 8192 "check mode left net.core.somaxconn unchanged"
+expect_eq "$(proc net.ipv4.tcp_fin_timeout)" 30 "check mode left net.ipv4.tcp_fin_timeout unchanged"
+
+# A profile with a syntax error fails the task with sysknob's diagnostic.
+printf '[profile]\nname = "broken\n[sysctl]\nnet.core.somaxconn = 1\n' >"$T/broken.toml"
+playbook "$T/broken.yml" applied "$T/broken.toml"
+play "$T/broken.yml"
+expect_rc 2 "ansible-playbook exits 2 when a task fails"
+expect_eq "$(recap failed)" 1 "bad profile: failed=1"
+expect_contains "$out" "SK0001" "failure message carries sysknob's SK0001 diagnostic"
+expect_contains "$out" "broken.toml" "failure message names the broken file"
+expect_eq "$(proc net.core.somaxconn)" 8192 "failed task changed nothing"
+
+# state=rolled_back undoes the apply; a second time there is nothing to undo.
+playbook "$T/rollback.yml" rolled_back ""
+play "$T/rollback.yml"
+expect_rc 0 "rollback run succeeds"
+expect_eq "$(recap changed)" 1 "rollback: changed=1"
+expect_eq "$(proc net.core.somaxconn)" "$before_somaxconn" "rollback restored net.core.somaxconn"
+expect_eq "$(proc net.ipv4.tcp_fin_timeout)" "$before_fin" "rollback restored net.ipv4.tcp_fin_timeout"
+play "$T/rollback.yml"
+expect_rc 0 "second rollback run succeeds"
+expect_eq "$(recap changed)" 0 "second rollback: changed=0 (nothing left to undo)"
+
+done_testing
