@@ -93,7 +93,12 @@ Result<void> execute_change(Context& ctx, const ChangeSet& change, snapshot::Sna
         snap.files.push_back(snapshot::FileRecord{f.path, st.exists, st.content, st.mode});
     }
     snap.status = "pending";
-    TRY_VOID(store.save(snap));
+    if (auto r = store.save(snap); !r) {
+        // No snapshot, no change: the caller must not claim one was marked failed.
+        Error e = r.error();
+        e.message += "; nothing was changed";
+        return tl::unexpected(e);
+    }
     os::fault_point("snapshot-written");
 
     auto mark_failed = [&](const Error& e) -> Result<void> {

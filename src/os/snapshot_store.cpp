@@ -34,6 +34,17 @@ Result<std::vector<int>> ids_in(const std::string& dir)
     return ids;
 }
 
+// For reading: absent, or a real directory owned by root or by us and not
+// writable by others. Root's directory is trusted by an unprivileged reader
+// (apply --check), which check_owned() would refuse.
+Result<void> trusted_dir(const std::string& dir)
+{
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0) return {};
+    if (st.st_uid == 0 && ::geteuid() != 0 && S_ISDIR(st.st_mode) && !(st.st_mode & (S_IWGRP | S_IWOTH))) return {};
+    return check_owned(dir);
+}
+
 }  // namespace
 
 std::string SnapshotStore::path_of(int id) const
@@ -65,6 +76,11 @@ Result<snapshot::Snapshot> SnapshotStore::load(int id) const
 Result<std::vector<snapshot::Snapshot>> SnapshotStore::list() const
 {
     std::vector<snapshot::Snapshot> out;
+    // Checked first, so that a state directory that is a symlink or belongs
+    // to someone else stops apply and rollback before they plan anything
+    // (lstat of the snapshots directory below would follow such a link).
+    TRY_VOID(trusted_dir(m_paths.state_dir()));
+    TRY_VOID(trusted_dir(m_paths.snapshots_dir()));
     struct stat st {};
     if (::lstat(m_paths.snapshots_dir().c_str(), &st) != 0) return out;
     TRY(auto ids, ids_in(m_paths.snapshots_dir()));

@@ -1,10 +1,32 @@
 #include "snapshot/snapshot.hpp"
 
+#include <cstdint>
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 namespace sysknob::snapshot {
 
 using nlohmann::json;
+
+namespace {
+
+// get<int>() converts a floating-point number with undefined behaviour
+// (1e300 does not fit) and truncates a large integer; in a damaged or
+// planted file either must be an error (found by tests/fuzz/fuzz_snapshot).
+template <typename T>
+T whole(const json& v)
+{
+    if (!v.is_number_integer()) throw json::type_error::create(302, "type must be an integer", &v);
+    constexpr auto lo = static_cast<int64_t>(std::numeric_limits<T>::min());
+    constexpr auto hi = static_cast<int64_t>(std::numeric_limits<T>::max());
+    bool fits = v.is_number_unsigned() ? v.get<uint64_t>() <= static_cast<uint64_t>(hi)
+                                       : (v.get<int64_t>() >= lo && v.get<int64_t>() <= hi);
+    if (!fits) throw json::out_of_range::create(406, "integer out of range", &v);
+    return static_cast<T>(v.is_number_unsigned() ? static_cast<int64_t>(v.get<uint64_t>()) : v.get<int64_t>());
+}
+
+}  // namespace
 
 std::string serialize(const Snapshot& s)
 {
@@ -41,8 +63,8 @@ Result<Snapshot> parse(const std::string& text, const std::string& origin)
     if (!j.is_object()) return bad("not a JSON object");
     Snapshot s;
     try {
-        if (j.at("format").get<int>() != 1) return bad("unknown format");
-        s.id = j.at("id").get<int>();
+        if (whole<int>(j.at("format")) != 1) return bad("unknown format");
+        s.id = whole<int>(j.at("id"));
         s.kind = j.at("kind").get<std::string>();
         s.status = j.at("status").get<std::string>();
         s.reason = j.at("reason").get<std::string>();
@@ -57,9 +79,9 @@ Result<Snapshot> parse(const std::string& text, const std::string& origin)
             s.keys.push_back(KeyState{k.at("key").get<std::string>(), k.at("value").get<std::string>()});
         for (const auto& f : j.at("files"))
             s.files.push_back(FileRecord{f.at("path").get<std::string>(), f.at("existed").get<bool>(),
-                                         f.at("content").get<std::string>(), f.at("mode").get<unsigned>()});
+                                         f.at("content").get<std::string>(), whole<unsigned>(f.at("mode"))});
         s.undone = j.at("undone").get<bool>();
-        s.undoes = j.at("undoes").get<int>();
+        s.undoes = whole<int>(j.at("undoes"));
     } catch (const json::exception& e) {
         return bad(std::string("missing or wrong field (") + e.what() + ")");
     }

@@ -26,7 +26,12 @@ Result<State> parse_state(const std::string& text, const std::string& origin)
     State s;
     try {
         s.profiles = j.at("profiles").get<std::vector<std::string>>();
-        s.priority = j.at("priority").get<int>();
+        // get<int>() of a floating-point or huge number is undefined or
+        // truncates (found by tests/fuzz/fuzz_snapshot); check it as a whole.
+        const auto& priority = j.at("priority");
+        if (!priority.is_number_integer() || priority.get<int64_t>() < 0 || priority.get<int64_t>() > 99)
+            return fail("damaged state file '" + origin + "': bad priority", EINVAL);
+        s.priority = static_cast<int>(priority.get<int64_t>());
         s.keys = j.at("keys").get<std::map<std::string, std::string>>();
         s.baseline = j.at("baseline").get<std::map<std::string, std::string>>();
         s.modules = j.at("modules").get<std::vector<std::string>>();

@@ -26,8 +26,11 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes, Follow 
     }
     if (static_cast<size_t>(st.st_size) > max_bytes) {
         ::close(fd);
+        // Limits are whole MiB; say so, as the documentation does ("16 MiB").
+        std::string limit = max_bytes % (1u << 20) == 0 ? std::to_string(max_bytes >> 20) + " MiB"
+                                                        : std::to_string(max_bytes) + " bytes";
         return fail("cannot read '" + path + "': file is " + std::to_string(st.st_size) + " bytes, more than the " +
-                        std::to_string(max_bytes) + " allowed",
+                        limit + " allowed",
                     EFBIG);
     }
     std::string out;
