@@ -43,8 +43,8 @@ std::vector<std::string> existing_keys(const std::string& prefix)
 bool under_prefix(const std::string& key, const std::string& prefix)
 {
     if (prefix.empty()) return true;
-    return key == prefix || (key.size() > prefix.size() && key.compare(0, prefix.size(), prefix) == 0 &&
-                             key[prefix.size()] == '.');
+    return key == prefix ||
+           (key.size() > prefix.size() && key.compare(0, prefix.size(), prefix) == 0 && key[prefix.size()] == '.');
 }
 
 int usage()
@@ -80,7 +80,8 @@ int main(int argc, char** argv)
         return 1;
     }
     boot::BootResult result = boot::build_boot_model(*files);
-    for (const auto& issue : result.issues) issues.push_back(issue);
+    for (const auto& issue : result.issues)
+        issues.push_back(issue);
     for (const auto& issue : issues)
         std::fprintf(stderr, "%s:%d: %s\n", issue.file.c_str(), issue.line, issue.message.c_str());
 
@@ -88,7 +89,8 @@ int main(int argc, char** argv)
     for (const auto& [key, final_value] : values) {
         if (!under_prefix(key, prefix)) continue;
         std::vector<std::string> words;
-        for (auto word : sysknob::util::split_ws(final_value.value)) words.emplace_back(word);
+        for (auto word : sysknob::util::split_ws(final_value.value))
+            words.emplace_back(word);
         std::printf("%s = %s\n", key.c_str(), sysknob::util::join(words, " ").c_str());
     }
     return 0;

@@ -57,28 +57,28 @@ Selection select_files(const std::vector<ConfigFile>& all)
         auto rank = directory_rank(f.directory);
         if (rank && counts_as_conf(f.name)) ranked.emplace_back(*rank, &f);
     }
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 
     Selection out;
     std::map<std::string, const ConfigFile*> by_name;
     for (const auto& [rank, f] : ranked) {
         auto [it, inserted] = by_name.emplace(f->name, f);
         if (!inserted) {
-            out.masked.push_back(MaskedFile{join_path(f->directory, f->name),
-                                            join_path(it->second->directory, it->second->name)});
+            out.masked.push_back(
+                MaskedFile{join_path(f->directory, f->name), join_path(it->second->directory, it->second->name)});
         }
     }
     // std::map orders std::string keys as strcmp() does (unsigned bytes),
     // which is how conf_files_list() sorts the names.
-    for (const auto& entry : by_name) out.files.push_back(entry.second);
+    for (const auto& entry : by_name)
+        out.files.push_back(entry.second);
     return out;
 }
 
 // systemd's OrderedHashmap of options: replacing a key moves it to the end,
 // re-assigning the same value leaves it where it is.
 class OptionTable {
-public:
+  public:
     void put(const SysctlAssignment& a)
     {
         auto it = m_position.find(a.key);
@@ -102,11 +102,12 @@ public:
     {
         std::vector<SysctlAssignment> out;
         out.reserve(m_entries.size());
-        for (const auto& entry : m_entries) out.push_back(entry.second);
+        for (const auto& entry : m_entries)
+            out.push_back(entry.second);
         return out;
     }
 
-private:
+  private:
     std::map<std::string, uint64_t> m_position;
     std::map<uint64_t, SysctlAssignment> m_entries;
     uint64_t m_next = 0;
@@ -148,7 +149,8 @@ BootResult build_boot_model(const std::vector<ConfigFile>& files)
             continue;
         }
         ParsedFile parsed = parse_sysctl_d(f->content, path);
-        for (auto& issue : parsed.issues) out.issues.push_back(std::move(issue));
+        for (auto& issue : parsed.issues)
+            out.issues.push_back(std::move(issue));
         for (const auto& a : parsed.assignments) {
             out.history[a.key].push_back(a);
             table.put(a);
@@ -166,12 +168,12 @@ const SysctlAssignment* find_entry(const BootResult& result, std::string_view ke
     return nullptr;
 }
 
-std::map<std::string, FinalValue> final_values(const BootResult& result,
-                                               const std::vector<std::string>& existing_keys)
+std::map<std::string, FinalValue> final_values(const BootResult& result, const std::vector<std::string>& existing_keys)
 {
     std::map<std::string, FinalValue> out;
     std::set<std::string> in_table;
-    for (const auto& a : result.table) in_table.insert(a.key);
+    for (const auto& a : result.table)
+        in_table.insert(a.key);
 
     for (const auto& a : result.table) {
         if (a.is_exclusion) continue;
@@ -218,8 +220,7 @@ std::vector<Shadow> find_shadows(const BootResult& result, std::string_view our_
     return out;
 }
 
-std::vector<ProcpsDifference> procps_differences(const std::vector<ConfigFile>& files,
-                                                 const BootResult& result)
+std::vector<ProcpsDifference> procps_differences(const std::vector<ConfigFile>& files, const BootResult& result)
 {
     // procps writes every line in reading order, so the last exact
     // assignment is what stays; /etc/sysctl.conf comes once more at the end.

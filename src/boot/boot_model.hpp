@@ -87,8 +87,7 @@ struct FinalValue {
 // The value systemd-sysctl would leave in each key: every exact key in the
 // table (whether it exists or not), plus each key of `existing_keys`
 // (canonical form, e.g. read from /proc/sys) that a glob reaches.
-std::map<std::string, FinalValue> final_values(const BootResult& result,
-                                               const std::vector<std::string>& existing_keys);
+std::map<std::string, FinalValue> final_values(const BootResult& result, const std::vector<std::string>& existing_keys);
 
 enum class ShadowScope { systemd, procps_only };
 
@@ -122,7 +121,6 @@ struct ProcpsDifference {
     int procps_line = 0;
 };
 
-std::vector<ProcpsDifference> procps_differences(const std::vector<ConfigFile>& files,
-                                                 const BootResult& result);
+std::vector<ProcpsDifference> procps_differences(const std::vector<ConfigFile>& files, const BootResult& result);
 
 }  // namespace sysknob::boot

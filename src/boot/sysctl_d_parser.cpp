@@ -1,20 +1,24 @@
 #include "boot/sysctl_d_parser.hpp"
 
-#include <fnmatch.h>
-
 #include <algorithm>
+#include <fnmatch.h>
 
 namespace sysknob::boot {
 namespace {
 
 // systemd's WHITESPACE for strstrip(): note that '\f' and '\v' are not in it,
 // so a form feed stays part of a key or value exactly as systemd keeps it.
-bool is_strip_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_strip_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 std::string_view strstrip(std::string_view s)
 {
-    while (!s.empty() && is_strip_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_strip_space(s.back())) s.remove_suffix(1);
+    while (!s.empty() && is_strip_space(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && is_strip_space(s.back()))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -24,7 +28,7 @@ std::string_view strstrip(std::string_view s)
 // NUL ends the run at once. So CRLF files count lines like LF files, a lone
 // CR splits a line, and a NUL byte splits a line rather than truncating it.
 class LineReader {
-public:
+  public:
     explicit LineReader(std::string_view text) : m_text(text) {}
 
     enum class Status { line, eof, too_long };
@@ -53,7 +57,7 @@ public:
         return Status::line;
     }
 
-private:
+  private:
     static constexpr unsigned k_lf = 1, k_cr = 2, k_nul = 4;
     static bool is_eol(char c) { return c == '\n' || c == '\r' || c == '\0'; }
     static unsigned eol_kind(char c) { return c == '\n' ? k_lf : c == '\r' ? k_cr : k_nul; }
@@ -90,10 +94,19 @@ std::string excerpt(std::string_view s)
 
 }  // namespace
 
-std::string key_to_path(std::string_view key) { return swap_separators(key); }
-std::string path_to_key(std::string_view path) { return swap_separators(path); }
+std::string key_to_path(std::string_view key)
+{
+    return swap_separators(key);
+}
+std::string path_to_key(std::string_view path)
+{
+    return swap_separators(path);
+}
 
-bool key_is_glob(std::string_view key) { return key.find_first_of("*?[") != std::string_view::npos; }
+bool key_is_glob(std::string_view key)
+{
+    return key.find_first_of("*?[") != std::string_view::npos;
+}
 
 std::string normalize_key(std::string_view key)
 {
@@ -143,8 +156,8 @@ ParsedFile parse_sysctl_d(std::string_view content, std::string_view file)
         if (status == LineReader::Status::too_long) {
             // systemd returns from parse_file() here: what came before counts,
             // nothing after does.
-            issue(line_no + 1, "line longer than " + std::to_string(k_long_line_max) +
-                                   " bytes, ignoring the rest of the file");
+            issue(line_no + 1,
+                  "line longer than " + std::to_string(k_long_line_max) + " bytes, ignoring the rest of the file");
             break;
         }
         ++line_no;

@@ -15,10 +15,10 @@ namespace sysknob::boot {
 
 // One `key = value` line, or one `-key` exclusion line.
 struct SysctlAssignment {
-    std::string key;    // canonical dotted form, may hold glob characters
-    std::string value;  // stripped; empty for exclusions (and for `key =`)
-    std::string file;   // the label the caller gave (usually the file's path)
-    int line = 0;       // 1-based, counted as systemd's read_line() counts
+    std::string key;              // canonical dotted form, may hold glob characters
+    std::string value;            // stripped; empty for exclusions (and for `key =`)
+    std::string file;             // the label the caller gave (usually the file's path)
+    int line = 0;                 // 1-based, counted as systemd's read_line() counts
     bool ignore_failure = false;  // `-key = value`
     bool is_glob = false;         // key holds '*', '?' or '['
     bool is_exclusion = false;    // `-key` with no '=': keeps globs off `key`

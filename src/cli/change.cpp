@@ -1,9 +1,9 @@
 #include "cli/change.hpp"
 
-#include <ctime>
-#include <cstdlib>
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <ctime>
 #include <unistd.h>
 
 #include "os/atomic_file.hpp"
@@ -84,9 +84,11 @@ Result<void> execute_change(Context& ctx, const ChangeSet& change, snapshot::Sna
                             const std::string& profile_name)
 {
     os::SnapshotStore store(ctx.paths);
-    for (const auto& c : change.live) snap.keys.push_back(snapshot::KeyState{c.key, c.from});
+    for (const auto& c : change.live)
+        snap.keys.push_back(snapshot::KeyState{c.key, c.from});
     for (const auto& f : change.files) {
-        if (!is_managed_path(f.path)) return fail("refusing to write '" + f.path + "': not a file sysknob manages", EPERM);
+        if (!is_managed_path(f.path))
+            return fail("refusing to write '" + f.path + "': not a file sysknob manages", EPERM);
         std::string real = ctx.paths.root + f.path;
         TRY(auto st, os::read_file_state(real));
         if (st.exists) TRY_VOID(os::check_owned(real));
@@ -110,9 +112,9 @@ Result<void> execute_change(Context& ctx, const ChangeSet& change, snapshot::Sna
 
     std::string sid = std::to_string(snap.id);
     auto hook = [&](const apply::LiveChange& c) {
-        os::journal_change({"set '" + c.key + "' from '" + c.from + "' to '" + c.to + "' (" + snap.kind + ", snapshot " +
-                                sid + ")",
-                            c.key, c.from, c.to, profile_name, sid});
+        os::journal_change(
+            {"set '" + c.key + "' from '" + c.from + "' to '" + c.to + "' (" + snap.kind + ", snapshot " + sid + ")",
+             c.key, c.from, c.to, profile_name, sid});
         os::fault_point("live-write");
     };
     if (auto r = apply::write_live(change.live, ctx.tree, hook); !r) return mark_failed(r.error());

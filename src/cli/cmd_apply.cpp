@@ -2,9 +2,9 @@
 #include <unistd.h>
 
 #include "cli/commands.hpp"
-#include "os/log.hpp"
 #include "cli/prepare.hpp"
 #include "os/lock.hpp"
+#include "os/log.hpp"
 #include "os/snapshot_store.hpp"
 #include "util/file.hpp"
 
@@ -12,7 +12,8 @@ namespace sysknob::cli {
 
 CLI::App* register_apply(CLI::App& app, ApplyOptions& o)
 {
-    auto* c = app.add_subcommand("apply", "change the live kernel and the boot files to match the profiles; snapshot first");
+    auto* c =
+        app.add_subcommand("apply", "change the live kernel and the boot files to match the profiles; snapshot first");
     c->add_option("PROFILE", o.profiles, "profile names or paths; later ones win")->required();
     c->add_flag("--dry-run", o.dry_run, "print the plan, change nothing");
     c->add_flag("--check", o.check, "change nothing; exit 2 if apply would change something, 0 if not");
@@ -21,7 +22,9 @@ CLI::App* register_apply(CLI::App& app, ApplyOptions& o)
     c->add_option("--priority", o.priority, "fragment name prefix NN in /etc/sysctl.d/NN-sysknob.conf")
         ->check(CLI::Range(0, 99))
         ->type_name("NN");
-    c->add_option("--keep", o.keep, "snapshots to keep (newest committed ones)")->check(CLI::Range(1, 100000))->type_name("N");
+    c->add_option("--keep", o.keep, "snapshots to keep (newest committed ones)")
+        ->check(CLI::Range(1, 100000))
+        ->type_name("N");
     return c;
 }
 
@@ -30,20 +33,26 @@ namespace {
 void print_plan(const Prepared& p, std::ostream& out)
 {
     for (const auto& c : p.change.live)
-        out << "  " << c.key << ": " << (c.from.empty() ? "\"\"" : model::normalize_live(c.from)) << " -> " << c.to << "\n";
-    for (const auto& f : p.change.files) out << "  " << f.action << " " << f.path << "\n";
+        out << "  " << c.key << ": " << (c.from.empty() ? "\"\"" : model::normalize_live(c.from)) << " -> " << c.to
+            << "\n";
+    for (const auto& f : p.change.files)
+        out << "  " << f.action << " " << f.path << "\n";
 }
 
 nlohmann::json report(const Prepared& p, bool changed, int snapshot_id, const model::Diagnostics& diags)
 {
     nlohmann::json changes = nlohmann::json::array();
-    for (const auto& c : p.change.live) changes.push_back({{"key", c.key}, {"from", model::normalize_live(c.from)}, {"to", model::normalize_live(c.to)}});
+    for (const auto& c : p.change.live)
+        changes.push_back(
+            {{"key", c.key}, {"from", model::normalize_live(c.from)}, {"to", model::normalize_live(c.to)}});
     nlohmann::json files = nlohmann::json::array();
-    for (const auto& f : p.change.files) files.push_back({{"path", f.path}, {"action", f.action}});
+    for (const auto& f : p.change.files)
+        files.push_back({{"path", f.path}, {"action", f.action}});
     nlohmann::json d = nlohmann::json::array();
-    for (const auto& x : diags) d.push_back(diagnostic_json(x));
-    nlohmann::json j = {{"changed", changed}, {"changes", changes}, {"files", files}, {"warnings", p.warnings},
-                        {"diagnostics", d}, {"skipped", p.plan.skipped}};
+    for (const auto& x : diags)
+        d.push_back(diagnostic_json(x));
+    nlohmann::json j = {{"changed", changed},     {"changes", changes}, {"files", files},
+                        {"warnings", p.warnings}, {"diagnostics", d},   {"skipped", p.plan.skipped}};
     j["snapshot"] = snapshot_id ? nlohmann::json(std::to_string(snapshot_id)) : nlohmann::json(nullptr);
     return j;
 }
@@ -53,10 +62,15 @@ int refuse(Context& ctx, const std::string& message, const model::Diagnostics& d
     std::cerr << "sysknob: " << message << "\n";
     if (ctx.globals.json()) {
         nlohmann::json d = nlohmann::json::array();
-        for (const auto& x : diags) d.push_back(diagnostic_json(x));
-        Context::print_json({{"changed", false}, {"snapshot", nullptr}, {"changes", nlohmann::json::array()},
-                             {"files", nlohmann::json::array()}, {"warnings", nlohmann::json::array()},
-                             {"diagnostics", d}, {"error", message}});
+        for (const auto& x : diags)
+            d.push_back(diagnostic_json(x));
+        Context::print_json({{"changed", false},
+                             {"snapshot", nullptr},
+                             {"changes", nlohmann::json::array()},
+                             {"files", nlohmann::json::array()},
+                             {"warnings", nlohmann::json::array()},
+                             {"diagnostics", d},
+                             {"error", message}});
     }
     return k_exit_error;
 }
@@ -67,7 +81,8 @@ int run_apply(const ApplyOptions& o, Context& ctx)
 {
     bool changes_nothing = o.dry_run || o.check;
     if (!changes_nothing && ::geteuid() != 0)
-        return refuse(ctx, "apply changes kernel parameters and needs root; run it with sudo (or use --check / --dry-run)");
+        return refuse(ctx,
+                      "apply changes kernel parameters and needs root; run it with sudo (or use --check / --dry-run)");
     std::optional<os::Lock> lock;
     if (!changes_nothing) {
         auto l = os::Lock::acquire(ctx.paths.lock_file(), 60000);
@@ -95,16 +110,19 @@ int run_apply(const ApplyOptions& o, Context& ctx)
         for (const auto& i : p.plan.items)
             if (!i.optional && (i.status == plan::Status::missing || i.status == plan::Status::unwritable))
                 keys += "\n  " + i.key + ": " + i.error;
-        return refuse(ctx, "refusing to apply: these keys cannot be set here; nothing was changed:" + keys +
-                               "\n  hint: mark a key optional = true, or apply on the host",
+        return refuse(ctx,
+                      "refusing to apply: these keys cannot be set here; nothing was changed:" + keys +
+                          "\n  hint: mark a key optional = true, or apply on the host",
                       p.loaded.diagnostics);
     }
     const std::string name = p.loaded.load.resolved.display_name();
     for (const auto& sh : p.shadows)
         p.warnings.push_back("'" + sh.key + "' will be overridden at boot by " + sh.by.file + ":" +
-                             std::to_string(sh.by.line) + " (" + (sh.by.is_exclusion ? "excluded" : "'" + sh.by.value + "'") +
+                             std::to_string(sh.by.line) + " (" +
+                             (sh.by.is_exclusion ? "excluded" : "'" + sh.by.value + "'") +
                              "); remove it there or apply with a higher --priority");
-    for (const auto& w : p.warnings) spdlog::warn("{}", w);
+    for (const auto& w : p.warnings)
+        spdlog::warn("{}", w);
     if (p.change.empty()) {
         if (ctx.globals.json())
             Context::print_json(report(p, false, 0, p.loaded.diagnostics));
@@ -131,14 +149,17 @@ int run_apply(const ApplyOptions& o, Context& ctx)
     for (const auto& f : p.loaded.load.resolved.files)
         if (auto text = util::read_file(f, profile::k_max_profile_bytes)) snap->profile_content.emplace_back(f, *text);
     if (auto r = execute_change(ctx, p.change, *snap, name); !r)
-        return refuse(ctx, r.error().message + (snap->status == "failed" ? " (snapshot " + std::to_string(snap->id) + " marked failed)" : ""));
+        return refuse(ctx, r.error().message + (snap->status == "failed"
+                                                    ? " (snapshot " + std::to_string(snap->id) + " marked failed)"
+                                                    : ""));
     if (auto pr = store.prune(o.keep, snap->id); !pr) spdlog::warn("{}, ignoring", pr.error().message);
     if (ctx.globals.json()) {
         Context::print_json(report(p, true, snap->id, p.loaded.diagnostics));
     } else if (!ctx.globals.quiet) {
-        std::cout << "applied " << name << ": " << p.change.live.size() << " key" << (p.change.live.size() == 1 ? "" : "s")
-                  << " changed, " << p.change.files.size() << " file" << (p.change.files.size() == 1 ? "" : "s")
-                  << " written (snapshot " << snap->id << "; undo with `sysknob rollback`)\n";
+        std::cout << "applied " << name << ": " << p.change.live.size() << " key"
+                  << (p.change.live.size() == 1 ? "" : "s") << " changed, " << p.change.files.size() << " file"
+                  << (p.change.files.size() == 1 ? "" : "s") << " written (snapshot " << snap->id
+                  << "; undo with `sysknob rollback`)\n";
     }
     return k_exit_ok;
 }

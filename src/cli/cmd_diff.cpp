@@ -25,9 +25,12 @@ int run_diff(const DiffOptions& o, Context& ctx)
     if (!p.loaded.ok) {
         if (ctx.globals.json()) {
             nlohmann::json d = nlohmann::json::array();
-            for (const auto& x : p.loaded.diagnostics) d.push_back(diagnostic_json(x));
-            Context::print_json({{"in_sync", false}, {"changes", nlohmann::json::array()},
-                                 {"shadowed", nlohmann::json::array()}, {"diagnostics", d}});
+            for (const auto& x : p.loaded.diagnostics)
+                d.push_back(diagnostic_json(x));
+            Context::print_json({{"in_sync", false},
+                                 {"changes", nlohmann::json::array()},
+                                 {"shadowed", nlohmann::json::array()},
+                                 {"diagnostics", d}});
         }
         return k_exit_error;
     }
@@ -45,12 +48,16 @@ int run_diff(const DiffOptions& o, Context& ctx)
     if (ctx.globals.json()) {
         nlohmann::json changes = nlohmann::json::array();
         for (const auto& i : p.plan.items)
-            changes.push_back({{"key", i.key},
-                               {"desired", i.desired},
-                               {"live", i.status == plan::Status::missing ? nlohmann::json(nullptr) : nlohmann::json(i.live)},
-                               {"status", plan::status_name(i.status)}});
-        Context::print_json({{"in_sync", in_sync}, {"changes", changes}, {"shadowed", shadowed},
-                             {"skipped", p.plan.skipped}, {"warnings", p.warnings}});
+            changes.push_back(
+                {{"key", i.key},
+                 {"desired", i.desired},
+                 {"live", i.status == plan::Status::missing ? nlohmann::json(nullptr) : nlohmann::json(i.live)},
+                 {"status", plan::status_name(i.status)}});
+        Context::print_json({{"in_sync", in_sync},
+                             {"changes", changes},
+                             {"shadowed", shadowed},
+                             {"skipped", p.plan.skipped},
+                             {"warnings", p.warnings}});
         return in_sync ? k_exit_ok : k_exit_drift;
     }
     size_t same = 0;
@@ -61,7 +68,8 @@ int run_diff(const DiffOptions& o, Context& ctx)
             if (ctx.globals.verbose) std::cout << "  " << i.key << " = " << i.live << "\n";
             break;
         case plan::Status::change:
-            std::cout << "~ " << i.key << ": " << i.live << " -> " << i.desired << (i.restore ? "  (restore)" : "") << "\n";
+            std::cout << "~ " << i.key << ": " << i.live << " -> " << i.desired << (i.restore ? "  (restore)" : "")
+                      << "\n";
             break;
         case plan::Status::missing: std::cout << "! " << i.key << ": missing -> " << i.desired << "\n"; break;
         case plan::Status::unwritable:

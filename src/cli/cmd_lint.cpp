@@ -21,8 +21,11 @@ int list_rules(Context& ctx)
     if (ctx.globals.json()) {
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& r : profile::rules())
-            arr.push_back({{"id", r.id}, {"severity", model::severity_name(r.severity)},
-                           {"suppressible", r.suppressible}, {"title", r.title}, {"rationale", r.rationale}});
+            arr.push_back({{"id", r.id},
+                           {"severity", model::severity_name(r.severity)},
+                           {"suppressible", r.suppressible},
+                           {"title", r.title},
+                           {"rationale", r.rationale}});
         Context::print_json({{"rules", arr}});
         return k_exit_ok;
     }
@@ -49,7 +52,8 @@ int run_lint(const LintOptions& o, Context& ctx)
     bool ok = !model::has_errors(all);
     if (ctx.globals.json()) {
         nlohmann::json d = nlohmann::json::array();
-        for (const auto& x : all) d.push_back(diagnostic_json(x));
+        for (const auto& x : all)
+            d.push_back(diagnostic_json(x));
         Context::print_json({{"ok", ok}, {"diagnostics", d}});
     } else {
         ctx.print_diagnostics(all);

@@ -2,11 +2,11 @@
 #include <unistd.h>
 
 #include "cli/change.hpp"
-#include "os/log.hpp"
 #include "cli/commands.hpp"
 #include "cli/prepare.hpp"
 #include "os/atomic_file.hpp"
 #include "os/lock.hpp"
+#include "os/log.hpp"
 #include "os/snapshot_store.hpp"
 
 namespace sysknob::cli {
@@ -16,7 +16,9 @@ CLI::App* register_rollback(CLI::App& app, RollbackOptions& o)
     auto* c = app.add_subcommand("rollback", "return live values and files to the state a snapshot recorded");
     c->add_option("ID", o.id, "snapshot id (default: the newest apply not yet undone)")->check(CLI::PositiveNumber);
     c->add_flag("--discard", o.discard, "mark the unfinished snapshot ID as failed and keep the current state");
-    c->add_option("--keep", o.keep, "snapshots to keep (newest committed ones)")->check(CLI::Range(1, 100000))->type_name("N");
+    c->add_option("--keep", o.keep, "snapshots to keep (newest committed ones)")
+        ->check(CLI::Range(1, 100000))
+        ->type_name("N");
     return c;
 }
 
@@ -45,12 +47,16 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
     if (!target) return refuse(ctx, target.error().message);
 
     if (o.discard) {
-        if (target->status != "pending") return refuse(ctx, "snapshot " + std::to_string(id) + " is not pending; only an unfinished change can be discarded");
+        if (target->status != "pending")
+            return refuse(ctx, "snapshot " + std::to_string(id) +
+                                   " is not pending; only an unfinished change can be discarded");
         target->status = "failed";
         target->reason = "discarded by the operator; the state it left was kept";
         if (auto r = store.save(*target); !r) return refuse(ctx, r.error().message);
-        if (ctx.globals.json()) Context::print_json({{"changed", false}, {"discarded", std::to_string(id)}});
-        else if (!ctx.globals.quiet) std::cout << "discarded snapshot " << id << "\n";
+        if (ctx.globals.json())
+            Context::print_json({{"changed", false}, {"discarded", std::to_string(id)}});
+        else if (!ctx.globals.quiet)
+            std::cout << "discarded snapshot " << id << "\n";
         return k_exit_ok;
     }
     // An interrupted earlier rollback of the same snapshot does not block
@@ -64,7 +70,9 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
         }
         return refuse(ctx, pending_message({s}));
     }
-    if (target->status == "failed") return refuse(ctx, "snapshot " + std::to_string(id) + " recorded a change that failed and was undone; nothing to roll back");
+    if (target->status == "failed")
+        return refuse(ctx, "snapshot " + std::to_string(id) +
+                               " recorded a change that failed and was undone; nothing to roll back");
 
     // Validate the whole snapshot before the first change.
     ChangeSet change;
@@ -79,7 +87,8 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
     }
     for (const auto& f : target->files) {
         if (!is_managed_path(f.path))
-            return refuse(ctx, "damaged snapshot '" + store.path_of(id) + "': '" + f.path + "' is not a file sysknob manages");
+            return refuse(ctx, "damaged snapshot '" + store.path_of(id) + "': '" + f.path +
+                                   "' is not a file sysknob manages");
         auto st = os::read_file_state(ctx.paths.root + f.path);
         if (!st) return refuse(ctx, st.error().message);
         if (f.existed) {
@@ -97,8 +106,11 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
     snap->undoes = id;
     snap->profiles = {"rollback-of-" + std::to_string(id)};
     if (auto r = execute_change(ctx, change, *snap, "rollback"); !r)
-        return refuse(ctx, r.error().message + (snap->status == "failed" ? " (snapshot " + std::to_string(snap->id) + " marked failed)" : ""));
-    for (const auto& f : target->files) os::remove_stale_temporary(ctx.paths.root + f.path);
+        return refuse(ctx, r.error().message + (snap->status == "failed"
+                                                    ? " (snapshot " + std::to_string(snap->id) + " marked failed)"
+                                                    : ""));
+    for (const auto& f : target->files)
+        os::remove_stale_temporary(ctx.paths.root + f.path);
     target->undone = true;
     if (target->status == "pending") {
         target->status = "failed";
@@ -120,19 +132,28 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
         }
     }
     if (auto all2 = store.list()) {
-        if (auto pr = store.prune(o.keep, rollback_target(*all2)); !pr) spdlog::warn("{}, ignoring", pr.error().message);
+        if (auto pr = store.prune(o.keep, rollback_target(*all2)); !pr)
+            spdlog::warn("{}, ignoring", pr.error().message);
     }
     if (ctx.globals.json()) {
         nlohmann::json changes = nlohmann::json::array();
-        for (const auto& c : change.live) changes.push_back({{"key", c.key}, {"from", model::normalize_live(c.from)}, {"to", model::normalize_live(c.to)}});
+        for (const auto& c : change.live)
+            changes.push_back(
+                {{"key", c.key}, {"from", model::normalize_live(c.from)}, {"to", model::normalize_live(c.to)}});
         nlohmann::json files = nlohmann::json::array();
-        for (const auto& f : change.files) files.push_back({{"path", f.path}, {"action", f.action}});
-        Context::print_json({{"changed", !change.empty()}, {"restored", std::to_string(id)},
-                             {"snapshot", std::to_string(snap->id)}, {"changes", changes}, {"files", files}});
+        for (const auto& f : change.files)
+            files.push_back({{"path", f.path}, {"action", f.action}});
+        Context::print_json({{"changed", !change.empty()},
+                             {"restored", std::to_string(id)},
+                             {"snapshot", std::to_string(snap->id)},
+                             {"changes", changes},
+                             {"files", files}});
     } else if (!ctx.globals.quiet) {
         for (const auto& c : change.live)
-            std::cout << "  " << c.key << ": " << model::normalize_live(c.from) << " -> " << model::normalize_live(c.to) << "\n";
-        for (const auto& f : change.files) std::cout << "  " << f.action << " " << f.path << "\n";
+            std::cout << "  " << c.key << ": " << model::normalize_live(c.from) << " -> " << model::normalize_live(c.to)
+                      << "\n";
+        for (const auto& f : change.files)
+            std::cout << "  " << f.action << " " << f.path << "\n";
         std::cout << "rolled back snapshot " << id << ": " << change.live.size() << " keys, " << change.files.size()
                   << " files restored (snapshot " << snap->id << " records the replaced state; `sysknob rollback "
                   << snap->id << "` redoes it)\n";

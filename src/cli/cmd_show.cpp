@@ -18,7 +18,8 @@ int run_show(const ShowOptions& o, Context& ctx)
     if (model::has_errors(load.diagnostics)) {
         if (ctx.globals.json()) {
             nlohmann::json d = nlohmann::json::array();
-            for (const auto& x : load.diagnostics) d.push_back(diagnostic_json(x));
+            for (const auto& x : load.diagnostics)
+                d.push_back(diagnostic_json(x));
             Context::print_json({{"ok", false}, {"diagnostics", d}});
         }
         return k_exit_error;
@@ -27,17 +28,25 @@ int run_show(const ShowOptions& o, Context& ctx)
     if (ctx.globals.json()) {
         nlohmann::json settings = nlohmann::json::array();
         for (const auto& s : r.settings)
-            settings.push_back({{"key", s.key}, {"value", s.value.render()}, {"comment", s.comment},
-                                {"optional", s.optional}, {"profile", s.profile}, {"file", s.where.file},
+            settings.push_back({{"key", s.key},
+                                {"value", s.value.render()},
+                                {"comment", s.comment},
+                                {"optional", s.optional},
+                                {"profile", s.profile},
+                                {"file", s.where.file},
                                 {"line", s.where.line}});
         nlohmann::json modules = nlohmann::json::array();
         for (const auto& m : r.modules) {
             nlohmann::json params = nlohmann::json::object();
-            for (const auto& p : m.params) params[p.name] = p.value;
+            for (const auto& p : m.params)
+                params[p.name] = p.value;
             modules.push_back({{"name", m.name}, {"load", m.load}, {"params", params}});
         }
-        Context::print_json({{"profiles", r.names}, {"files", r.files}, {"description", r.description},
-                             {"settings", settings}, {"modules", modules}});
+        Context::print_json({{"profiles", r.names},
+                             {"files", r.files},
+                             {"description", r.description},
+                             {"settings", settings},
+                             {"modules", modules}});
         return k_exit_ok;
     }
     std::cout << "# profile " << r.display_name() << (r.description.empty() ? "" : ": " + r.description) << "\n";
@@ -49,7 +58,8 @@ int run_show(const ShowOptions& o, Context& ctx)
     }
     for (const auto& m : r.modules) {
         std::cout << "[modules." << m.name << "] load = " << (m.load ? "true" : "false");
-        for (const auto& p : m.params) std::cout << ", " << p.name << " = " << p.value;
+        for (const auto& p : m.params)
+            std::cout << ", " << p.name << " = " << p.value;
         std::cout << "    # " << m.where.file << ":" << m.where.line << "\n";
     }
     return k_exit_ok;

@@ -23,9 +23,15 @@ int run_snapshots(const SnapshotsOptions&, Context& ctx)
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& s : *all) {
             std::string profile;
-            for (size_t i = 0; i < s.profiles.size(); ++i) profile += (i ? "+" : "") + s.profiles[i];
-            arr.push_back({{"id", std::to_string(s.id)}, {"created", s.created}, {"profile", profile},
-                           {"status", s.status}, {"keys", s.keys.size()}, {"undone", s.undone}, {"kind", s.kind},
+            for (size_t i = 0; i < s.profiles.size(); ++i)
+                profile += (i ? "+" : "") + s.profiles[i];
+            arr.push_back({{"id", std::to_string(s.id)},
+                           {"created", s.created},
+                           {"profile", profile},
+                           {"status", s.status},
+                           {"keys", s.keys.size()},
+                           {"undone", s.undone},
+                           {"kind", s.kind},
                            {"reason", s.reason}});
         }
         Context::print_json({{"snapshots", arr}});
@@ -38,7 +44,8 @@ int run_snapshots(const SnapshotsOptions&, Context& ctx)
     std::cout << "ID    CREATED               KIND      STATUS     KEYS  UNDONE  PROFILE\n";
     for (const auto& s : *all) {
         std::string profile;
-        for (size_t i = 0; i < s.profiles.size(); ++i) profile += (i ? "+" : "") + s.profiles[i];
+        for (size_t i = 0; i < s.profiles.size(); ++i)
+            profile += (i ? "+" : "") + s.profiles[i];
         char line[256];
         std::snprintf(line, sizeof line, "%-5d %-21s %-9s %-10s %4zu  %-6s  ", s.id, s.created.c_str(), s.kind.c_str(),
                       s.status.c_str(), s.keys.size(), s.undone ? "yes" : "no");

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 
 #include "cli/change.hpp"
@@ -6,7 +7,6 @@
 #include "os/log.hpp"
 #include "os/snapshot_store.hpp"
 #include "os/sysctl_d_tree.hpp"
-#include <algorithm>
 
 namespace sysknob::cli {
 
@@ -35,7 +35,8 @@ int run_status(const StatusOptions&, Context& ctx)
         auto live = ctx.tree.read(key, ports::Intent::read);
         std::string now = live ? model::normalize_live(live->text) : std::string();
         if (live && now == model::normalize_live(expected)) continue;
-        drift.push_back({{"key", key}, {"expected", expected}, {"live", live ? nlohmann::json(now) : nlohmann::json(nullptr)}});
+        drift.push_back(
+            {{"key", key}, {"expected", expected}, {"live", live ? nlohmann::json(now) : nlohmann::json(nullptr)}});
         text += "~ " + key + ": expected " + expected + ", live " + (live ? now : std::string("missing")) + "\n";
     }
     // What boot would give: later sysctl.d files that override our keys.
@@ -48,8 +49,10 @@ int run_status(const StatusOptions&, Context& ctx)
             name = name.substr(name.rfind('/') + 1);
             for (const auto& sh : boot::find_shadows(model, name, st.keys, &*files)) {
                 if (sh.same_value || sh.scope != boot::ShadowScope::systemd) continue;
-                shadowed.push_back({{"key", sh.key}, {"file", sh.by.file}, {"line", sh.by.line}, {"value", sh.by.value}});
-                text += "! " + sh.key + ": overridden at boot by " + sh.by.file + ":" + std::to_string(sh.by.line) + "\n";
+                shadowed.push_back(
+                    {{"key", sh.key}, {"file", sh.by.file}, {"line", sh.by.line}, {"value", sh.by.value}});
+                text +=
+                    "! " + sh.key + ": overridden at boot by " + sh.by.file + ":" + std::to_string(sh.by.line) + "\n";
             }
         }
         auto listed = modules_listed_for_boot(ctx);
@@ -61,7 +64,8 @@ int run_status(const StatusOptions&, Context& ctx)
     for (const auto& s : *all)
         if (s.status == "pending") pending.push_back(std::to_string(s.id));
     std::string active;
-    for (size_t i = 0; i < st.profiles.size(); ++i) active += (i ? "+" : "") + st.profiles[i];
+    for (size_t i = 0; i < st.profiles.size(); ++i)
+        active += (i ? "+" : "") + st.profiles[i];
     bool in_sync = drift.empty() && pending.empty() && shadowed.empty();
     if (ctx.globals.json()) {
         Context::print_json({{"active", present ? nlohmann::json(active) : nlohmann::json(nullptr)},

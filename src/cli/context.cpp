@@ -46,11 +46,13 @@ void Context::add_facts_for(const model::ResolvedProfile& r)
                 }
             }
         if (t.conntrack_buckets.empty())
-            if (auto b = tree.read("net.netfilter.nf_conntrack_buckets", ports::Intent::read)) t.conntrack_buckets = b->text;
+            if (auto b = tree.read("net.netfilter.nf_conntrack_buckets", ports::Intent::read))
+                t.conntrack_buckets = b->text;
     }
     if (r.find("net.ipv4.tcp_congestion_control") && t.available_congestion_control.empty())
         if (auto cc = tree.read("net.ipv4.tcp_available_congestion_control", ports::Intent::read))
-            for (auto tok : util::split_ws(cc->text)) t.available_congestion_control.emplace_back(tok);
+            for (auto tok : util::split_ws(cc->text))
+                t.available_congestion_control.emplace_back(tok);
 }
 
 Context::Loaded Context::load_and_lint(const std::vector<std::string>& args, bool strict)

@@ -36,7 +36,7 @@ struct Globals {
 };
 
 class Context {
-public:
+  public:
     explicit Context(const Globals& g);
     const Globals& globals;
     os::Paths paths;
@@ -58,7 +58,7 @@ public:
     void print_diagnostics(const model::Diagnostics& d) const;
     static void print_json(const nlohmann::json& j);
 
-private:
+  private:
     void add_facts_for(const model::ResolvedProfile& r);
     std::unique_ptr<kernel::Target> m_target;
 };

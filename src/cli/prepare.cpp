@@ -101,7 +101,8 @@ std::vector<persist::ModuleOption> module_options(Context& ctx, const model::Res
             }
             std::string sysmod = ctx.paths.sys_module + "/" + m.name;
             if (util::file_exists(sysmod) && !util::file_exists(sysmod + "/initstate"))
-                warnings.push_back("module '" + m.name + "' is built into this kernel and ignores modprobe.d: use the kernel command line '" +
+                warnings.push_back("module '" + m.name +
+                                   "' is built into this kernel and ignores modprobe.d: use the kernel command line '" +
                                    m.name + "." + p.name + "=" + value + "'");
             else
                 warnings.push_back("'" + m.name + "." + p.name + "=" + value +
@@ -223,8 +224,8 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     bool state_changes = !p.had_state || !(ns == p.old_state);
     // An unprivileged diff cannot look into root's 0700 state directory;
     // it compares values only, so the state file is left out of its plan.
-    bool state_hidden = o.intent == ports::Intent::read && ::access(ctx.paths.state_dir().c_str(), X_OK) != 0 &&
-                        errno == EACCES;
+    bool state_hidden =
+        o.intent == ports::Intent::read && ::access(ctx.paths.state_dir().c_str(), X_OK) != 0 && errno == EACCES;
     if (!state_hidden && (state_changes || !p.change.empty())) {
         std::string state = snapshot::serialize_state(ns);
         TRY_VOID(want_file(ctx, p.change, ctx.paths.state_file(), &state, 0600));

@@ -9,11 +9,12 @@ namespace {
 
 void add_globals(CLI::App& app, Globals& g)
 {
-    app.add_option("--root", g.root, "resolve every configuration, state and lock path under DIR")
-        ->type_name("DIR");
+    app.add_option("--root", g.root, "resolve every configuration, state and lock path under DIR")->type_name("DIR");
     app.add_option("--kernel", g.kernel, "validate for this kernel release instead of the running one")
         ->type_name("RELEASE");
-    app.add_option("--format", g.format, "output format")->check(CLI::IsMember({"text", "json"}))->type_name("text|json");
+    app.add_option("--format", g.format, "output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->type_name("text|json");
     app.add_flag("-q,--quiet", g.quiet, "print errors only");
     app.add_flag("-v,--verbose", g.verbose, "print more: every change, notes, info diagnostics");
     app.add_flag("--no-color", g.no_color, "never colour messages");
@@ -46,7 +47,8 @@ int run(int argc, char** argv)
     auto* snapshots = register_snapshots(app, snapshots_o);
     auto* rollback = register_rollback(app, rollback_o);
     auto* status = register_status(app, status_o);
-    for (auto* sub : app.get_subcommands({})) sub->fallthrough();
+    for (auto* sub : app.get_subcommands({}))
+        sub->fallthrough();
 
     try {
         app.parse(argc, argv);
@@ -56,19 +58,29 @@ int run(int argc, char** argv)
         return k_exit_usage;
     }
 
-    os::setup_logging(g.quiet ? os::Verbosity::quiet : g.verbose ? os::Verbosity::verbose : os::Verbosity::normal,
+    os::setup_logging(g.quiet     ? os::Verbosity::quiet
+                      : g.verbose ? os::Verbosity::verbose
+                                  : os::Verbosity::normal,
                       !g.no_color);
     try {
         Context ctx(g);
         int rc = k_exit_usage;
-        if (*list) rc = run_list(list_o, ctx);
-        else if (*show) rc = run_show(show_o, ctx);
-        else if (*lint) rc = run_lint(lint_o, ctx);
-        else if (*diff) rc = run_diff(diff_o, ctx);
-        else if (*apply) rc = run_apply(apply_o, ctx);
-        else if (*snapshots) rc = run_snapshots(snapshots_o, ctx);
-        else if (*rollback) rc = run_rollback(rollback_o, ctx);
-        else if (*status) rc = run_status(status_o, ctx);
+        if (*list)
+            rc = run_list(list_o, ctx);
+        else if (*show)
+            rc = run_show(show_o, ctx);
+        else if (*lint)
+            rc = run_lint(lint_o, ctx);
+        else if (*diff)
+            rc = run_diff(diff_o, ctx);
+        else if (*apply)
+            rc = run_apply(apply_o, ctx);
+        else if (*snapshots)
+            rc = run_snapshots(snapshots_o, ctx);
+        else if (*rollback)
+            rc = run_rollback(rollback_o, ctx);
+        else if (*status)
+            rc = run_status(status_o, ctx);
         ctx.tree.forget_descriptors();
         return rc;
     } catch (const std::exception& e) {

@@ -31,8 +31,8 @@ bool interface_family(std::string_view key, std::string& generic)
 const Param* exact(std::string_view key)
 {
     auto all = catalogue();
-    auto it = std::lower_bound(all.begin(), all.end(), key,
-                               [](const Param& p, std::string_view k) { return p.key < k; });
+    auto it =
+        std::lower_bound(all.begin(), all.end(), key, [](const Param& p, std::string_view k) { return p.key < k; });
     if (it != all.end() && it->key == key) return &*it;
     return nullptr;
 }

@@ -13,16 +13,16 @@ enum class ParamType { integer, string };
 struct Param {
     std::string_view key;  // may hold "*" for one interface segment: net.ipv4.conf.*.rp_filter
     ParamType type;
-    int arity;             // 1 = scalar, N = vector of N integers, 0 = any length
+    int arity;  // 1 = scalar, N = vector of N integers, 0 = any length
     bool has_min, has_max;
-    int64_t min, max;      // per element
+    int64_t min, max;  // per element
     std::string_view unit;
     bool per_netns;
-    std::string_view module;       // module that must be loaded for the key to exist
-    std::string_view added_in;     // mainline release, "" = always there (before 2.6.12)
-    std::string_view removed_in;   // first release without it, "" = still there
-    std::string_view noop_since;   // still present but has no effect since
-    std::string_view changed_in;   // meaning changed in
+    std::string_view module;      // module that must be loaded for the key to exist
+    std::string_view added_in;    // mainline release, "" = always there (before 2.6.12)
+    std::string_view removed_in;  // first release without it, "" = still there
+    std::string_view noop_since;  // still present but has no effect since
+    std::string_view changed_in;  // meaning changed in
     std::string_view change_note;
     std::string_view replaced_by;  // the modern name of a legacy key
     std::string_view description;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-
 namespace sysknob::kernel {
 
 std::vector<std::string> expand_key(ports::SysctlTree& tree, const std::string& pattern)
@@ -10,7 +9,7 @@ std::vector<std::string> expand_key(ports::SysctlTree& tree, const std::string& 
     auto star = pattern.find('*');
     if (star == std::string::npos) return {pattern};
     std::vector<std::string> prefixes = {pattern.substr(0, star)};  // ends with '.'
-    std::string rest = pattern.substr(star + 1);                     // "" or ".x..."
+    std::string rest = pattern.substr(star + 1);                    // "" or ".x..."
     for (;;) {
         auto next = rest.find('*');
         std::string middle = next == std::string::npos ? rest : rest.substr(0, next);
@@ -18,7 +17,8 @@ std::vector<std::string> expand_key(ports::SysctlTree& tree, const std::string& 
         for (const auto& p : prefixes) {
             auto names = tree.list(p.substr(0, p.size() - 1));
             if (!names) continue;
-            for (const auto& n : *names) grown.push_back(p + n + middle);
+            for (const auto& n : *names)
+                grown.push_back(p + n + middle);
         }
         if (next == std::string::npos) {
             // Leaves are not probed here: reading them reports a missing one.

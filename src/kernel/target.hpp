@@ -11,12 +11,12 @@
 namespace sysknob::kernel {
 
 struct Target {
-    std::string release;                 // "6.18.44-..." or the --kernel value
-    bool live = true;                    // false with --kernel
-    ports::SysctlTree* tree = nullptr;   // the running kernel's tree (also consulted offline for typos)
-    uint64_t mem_total_bytes = 0;        // 0 = unknown
+    std::string release;                // "6.18.44-..." or the --kernel value
+    bool live = true;                   // false with --kernel
+    ports::SysctlTree* tree = nullptr;  // the running kernel's tree (also consulted offline for typos)
+    uint64_t mem_total_bytes = 0;       // 0 = unknown
     std::vector<std::string> available_congestion_control;  // live only
-    std::string conntrack_buckets;       // live nf_conntrack_buckets, "" = unknown
+    std::string conntrack_buckets;                          // live nf_conntrack_buckets, "" = unknown
 };
 
 }  // namespace sysknob::kernel

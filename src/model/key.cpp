@@ -9,7 +9,8 @@ std::string key_from_segments(const std::vector<std::string>& segments)
     std::string out;
     for (size_t i = 0; i < segments.size(); ++i) {
         if (i) out += '.';
-        for (char c : segments[i]) out += (c == '.' ? '/' : c);
+        for (char c : segments[i])
+            out += (c == '.' ? '/' : c);
     }
     return out;
 }

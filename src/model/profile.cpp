@@ -26,7 +26,8 @@ void compose_into(ResolvedProfile& into, const Profile& p)
     into.ignore_by_file[p.path] = p.ignore;
     // Index by key so composition of large profiles stays linear.
     std::map<std::string, size_t> index;
-    for (size_t i = 0; i < into.settings.size(); ++i) index[into.settings[i].key] = i;
+    for (size_t i = 0; i < into.settings.size(); ++i)
+        index[into.settings[i].key] = i;
     for (auto s : p.settings) {
         s.profile = p.name;
         auto it = index.find(s.key);

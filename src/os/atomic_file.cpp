@@ -59,8 +59,7 @@ Result<void> check_owned(const std::string& path)
     if (S_ISLNK(st.st_mode)) return fail("refusing '" + path + "': it is a symbolic link", ELOOP);
     if (st.st_uid != ::geteuid())
         return fail("refusing '" + path + "': owned by uid " + std::to_string(st.st_uid) + ", not by us", EPERM);
-    if (st.st_mode & (S_IWGRP | S_IWOTH))
-        return fail("refusing '" + path + "': writable by group or others", EPERM);
+    if (st.st_mode & (S_IWGRP | S_IWOTH)) return fail("refusing '" + path + "': writable by group or others", EPERM);
     return {};
 }
 

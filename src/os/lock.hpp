@@ -9,7 +9,7 @@
 namespace sysknob::os {
 
 class Lock {
-public:
+  public:
     Lock() = default;
     Lock(Lock&& o) noexcept : m_fd(o.m_fd) { o.m_fd = -1; }
     Lock& operator=(Lock&&) = delete;
@@ -17,7 +17,7 @@ public:
     // Waits up to `timeout_ms` for the lock.
     static Result<Lock> acquire(const std::string& path, int timeout_ms);
 
-private:
+  private:
     int m_fd = -1;
 };
 

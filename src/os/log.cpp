@@ -1,10 +1,9 @@
 #include "os/log.hpp"
 
 #include <dlfcn.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <sys/uio.h>
 #include <unistd.h>
-
-#include <spdlog/sinks/stdout_color_sinks.h>
 
 namespace sysknob::os {
 
@@ -17,7 +16,7 @@ using sendv_fn = int (*)(const struct iovec*, int);
 // first entry only.
 sendv_fn journal_sendv()
 {
-    static sendv_fn fn = [] () -> sendv_fn {
+    static sendv_fn fn = []() -> sendv_fn {
         if (::access("/run/systemd/journal/socket", W_OK) != 0) return nullptr;
         void* h = ::dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
         if (!h) return nullptr;
@@ -31,7 +30,7 @@ sendv_fn journal_sendv()
 void setup_logging(Verbosity v, bool color)
 {
     auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>(color ? spdlog::color_mode::automatic
-                                                                             : spdlog::color_mode::never);
+                                                                            : spdlog::color_mode::never);
     auto logger = std::make_shared<spdlog::logger>("sysknob", sink);
     logger->set_pattern("%^%l%$: %v");
     switch (v) {
@@ -59,7 +58,8 @@ void journal_change(const JournalChange& c)
         "SYSKNOB_SNAPSHOT=" + c.snapshot,
     };
     std::vector<struct iovec> iov;
-    for (auto& f : fields) iov.push_back({f.data(), f.size()});
+    for (auto& f : fields)
+        iov.push_back({f.data(), f.size()});
     if (send(iov.data(), static_cast<int>(iov.size())) < 0) spdlog::debug("journal entry not written");
 }
 

@@ -2,10 +2,9 @@
 // Logging, set up in one place: human messages on stderr through spdlog
 // (results and JSON go to stdout, never here), and an audit trail of every
 // change in the systemd journal as structured entries.
+#include <spdlog/spdlog.h>
 #include <string>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 namespace sysknob::os {
 

@@ -39,7 +39,8 @@ Paths Paths::make(const std::string& root)
 {
     Paths p;
     p.root = root;
-    while (!p.root.empty() && p.root.back() == '/') p.root.pop_back();
+    while (!p.root.empty() && p.root.back() == '/')
+        p.root.pop_back();
     p.shipped_dir = data_dir();
     return p;
 }

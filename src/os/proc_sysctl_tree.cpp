@@ -49,7 +49,8 @@ ProcSysctlTree::ProcSysctlTree(std::string proc_sys) : m_base(std::move(proc_sys
 
 ProcSysctlTree::~ProcSysctlTree()
 {
-    for (auto& [k, fd] : m_open) ::close(fd);
+    for (auto& [k, fd] : m_open)
+        ::close(fd);
 }
 
 void ProcSysctlTree::forget_descriptors()
@@ -97,7 +98,8 @@ Result<ports::LiveValue> ProcSysctlTree::read(std::string_view key, ports::Inten
         do {
             n = ::pread(it->second, buf, sizeof buf, 0);
         } while (n < 0 && errno == EINTR);
-        if (n >= 0 && static_cast<size_t>(n) < sizeof buf) return ports::LiveValue{std::string(buf, static_cast<size_t>(n)), true};
+        if (n >= 0 && static_cast<size_t>(n) < sizeof buf)
+            return ports::LiveValue{std::string(buf, static_cast<size_t>(n)), true};
         ::close(it->second);
         m_open.erase(it);
     }
@@ -105,8 +107,10 @@ Result<ports::LiveValue> ProcSysctlTree::read(std::string_view key, ports::Inten
     int fd = -1;
     if (intent == ports::Intent::write && m_open.size() < m_max_open) {
         fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-        if (fd >= 0) writable = true;
-        else if (errno == ENOENT || errno == ENOTDIR) return fail("'" + k + "' does not exist", ENOENT);
+        if (fd >= 0)
+            writable = true;
+        else if (errno == ENOENT || errno == ENOTDIR)
+            return fail("'" + k + "' does not exist", ENOENT);
     } else if (intent == ports::Intent::write) {
         writable = ::access(path.c_str(), W_OK) == 0;
     }

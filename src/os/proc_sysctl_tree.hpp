@@ -11,7 +11,7 @@
 namespace sysknob::os {
 
 class ProcSysctlTree final : public ports::SysctlTree {
-public:
+  public:
     explicit ProcSysctlTree(std::string proc_sys = "/proc/sys");
     ~ProcSysctlTree() override;
     ProcSysctlTree(const ProcSysctlTree&) = delete;
@@ -25,7 +25,7 @@ public:
     Result<void> write(std::string_view key, std::string_view value) override;
     Result<std::vector<std::string>> list(std::string_view prefix) override;
 
-private:
+  private:
     std::string path_of(std::string_view key) const;
     std::string m_base;
     std::unordered_map<std::string, int> m_open;  // key -> O_RDWR descriptor

@@ -66,7 +66,8 @@ Result<snapshot::Snapshot> SnapshotStore::load(int id) const
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) return fail("no snapshot " + std::to_string(id) + " ('" + path + "')", ENOENT);
     TRY_VOID(check_owned(path));
-    if (st.st_mode & 0077) return fail("refusing snapshot '" + path + "': readable or writable by others (mode must be 0600)", EPERM);
+    if (st.st_mode & 0077)
+        return fail("refusing snapshot '" + path + "': readable or writable by others (mode must be 0600)", EPERM);
     TRY(auto text, util::read_file(path, 256u << 20, util::Follow::no_symlinks));
     TRY(auto snap, snapshot::parse(text, path));
     if (snap.id != id) return fail("damaged snapshot '" + path + "': its id is " + std::to_string(snap.id), EINVAL);

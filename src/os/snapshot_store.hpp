@@ -12,7 +12,7 @@
 namespace sysknob::os {
 
 class SnapshotStore {
-public:
+  public:
     explicit SnapshotStore(const Paths& paths) : m_paths(paths) {}
 
     // All snapshots, oldest first. A damaged file is an error naming it.
@@ -29,7 +29,7 @@ public:
     Result<int> prune(size_t keep, int protect) const;
     std::string path_of(int id) const;
 
-private:
+  private:
     Result<void> ensure() const;
     const Paths& m_paths;
 };

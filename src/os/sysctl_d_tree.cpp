@@ -1,22 +1,21 @@
 #include "os/sysctl_d_tree.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <memory>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <memory>
-
 namespace sysknob::os {
 namespace {
 
 class Fd {
-public:
+  public:
     explicit Fd(int fd = -1) : m_fd(fd) {}
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
@@ -44,7 +43,7 @@ public:
         m_fd = -1;
     }
 
-private:
+  private:
     int m_fd;
 };
 
@@ -64,9 +63,15 @@ Fd open_in_root(int root_fd, const std::string& rel, int flags)
     return Fd(::openat(root_fd, rel.c_str(), flags | O_CLOEXEC));
 }
 
-std::string describe_errno(int err) { return std::strerror(err); }
+std::string describe_errno(int err)
+{
+    return std::strerror(err);
+}
 
-bool is_dev_null(const struct stat& st) { return S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3); }
+bool is_dev_null(const struct stat& st)
+{
+    return S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
 
 struct Reader {
     int root_fd;
@@ -135,8 +140,7 @@ struct Reader {
             content.append(buf, static_cast<size_t>(n));
             // The file may grow while we read it.
             if (content.size() > k_max_config_size) {
-                issue(shown, "larger than " + std::to_string(k_max_config_size) +
-                                 " bytes, ignoring its content");
+                issue(shown, "larger than " + std::to_string(k_max_config_size) + " bytes, ignoring its content");
                 return true;
             }
         }
@@ -177,15 +181,15 @@ bool same_directory(int root_fd, const std::string& a, const std::string& b)
 {
     Fd fa = open_in_root(root_fd, a.substr(1), O_RDONLY | O_DIRECTORY);
     Fd fb = open_in_root(root_fd, b.substr(1), O_RDONLY | O_DIRECTORY);
-    struct stat sa {}, sb {};
+    struct stat sa {
+    }, sb{};
     if (!fa || !fb || ::fstat(fa.get(), &sa) != 0 || ::fstat(fb.get(), &sb) != 0) return false;
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 }  // namespace
 
-Result<std::vector<boot::ConfigFile>> read_sysctl_d_tree(std::string_view root,
-                                                         std::vector<boot::ParseIssue>& issues)
+Result<std::vector<boot::ConfigFile>> read_sysctl_d_tree(std::string_view root, std::vector<boot::ParseIssue>& issues)
 {
     std::string root_path = root.empty() ? std::string("/") : std::string(root);
     Fd root_fd(::open(root_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -198,13 +202,11 @@ Result<std::vector<boot::ConfigFile>> read_sysctl_d_tree(std::string_view root,
     std::vector<boot::ConfigFile> out;
     const auto& dirs = boot::sysctl_d_directories();
     for (const auto& directory : dirs) {
-        if (directory == "/lib/sysctl.d" && same_directory(root_fd.get(), directory, "/usr/lib/sysctl.d"))
-            continue;
+        if (directory == "/lib/sysctl.d" && same_directory(root_fd.get(), directory, "/usr/lib/sysctl.d")) continue;
         reader.read_directory(directory, out);
     }
 
-    boot::ConfigFile conf{std::string(boot::k_sysctl_conf_directory), std::string(boot::k_sysctl_conf_name), {},
-                          false};
+    boot::ConfigFile conf{std::string(boot::k_sysctl_conf_directory), std::string(boot::k_sysctl_conf_name), {}, false};
     std::string conf_rel = conf.directory.substr(1) + "/" + conf.name;
     // procps reads /etc/sysctl.conf only when stat() says it is a regular
     // file; an unreadable one still yields an issue from read_file().

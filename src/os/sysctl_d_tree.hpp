@@ -32,7 +32,6 @@ inline constexpr size_t k_max_config_size = 16 * 1024 * 1024;
 // Fails only when root itself cannot be opened as a directory; every other
 // problem is appended to `issues` (line 0) and the file or directory skipped
 // or kept empty as described above.
-Result<std::vector<boot::ConfigFile>> read_sysctl_d_tree(std::string_view root,
-                                                         std::vector<boot::ParseIssue>& issues);
+Result<std::vector<boot::ConfigFile>> read_sysctl_d_tree(std::string_view root, std::vector<boot::ParseIssue>& issues);
 
 }  // namespace sysknob::os

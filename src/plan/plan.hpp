@@ -15,11 +15,11 @@ enum class Status { same, change, missing, unwritable };
 const char* status_name(Status s);
 
 struct Item {
-    std::string key;      // concrete key
-    std::string pattern;  // the profile's key (may be a glob)
-    std::string desired;  // kernel text form, single spaces
-    std::string live;     // normalised live value; "" when missing
-    std::string raw_live; // as read, for exact restore
+    std::string key;       // concrete key
+    std::string pattern;   // the profile's key (may be a glob)
+    std::string desired;   // kernel text form, single spaces
+    std::string live;      // normalised live value; "" when missing
+    std::string raw_live;  // as read, for exact restore
     Status status = Status::same;
     bool optional = false;
     bool restore = false;  // returning to the pre-sysknob value (key dropped by the new profile)
@@ -27,11 +27,11 @@ struct Item {
 };
 
 struct Plan {
-    std::vector<Item> items;          // in write order
-    std::vector<std::string> skipped; // optional keys absent here
+    std::vector<Item> items;           // in write order
+    std::vector<std::string> skipped;  // optional keys absent here
 
     size_t change_count() const;
-    bool in_sync() const;  // nothing to change, nothing missing or unwritable
+    bool in_sync() const;       // nothing to change, nothing missing or unwritable
     bool has_refusals() const;  // a non-optional key missing or unwritable
 };
 

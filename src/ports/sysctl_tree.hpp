@@ -15,12 +15,12 @@ enum class Access { absent, read_only, writable };
 enum class Intent { read, write };
 
 struct LiveValue {
-    std::string text;  // as the kernel printed it
+    std::string text;       // as the kernel printed it
     bool writable = false;  // known only for Intent::write
 };
 
 class SysctlTree {
-public:
+  public:
     virtual ~SysctlTree() = default;
     // Whether a key exists and can be written here (one stat-like call).
     virtual Access probe(std::string_view key) = 0;

@@ -40,31 +40,34 @@ std::string suggestion(const std::string& key, const kernel::Target& target)
             best = std::string(candidate);
         }
     };
-    for (const auto& p : kernel::catalogue()) consider(p.key);
+    for (const auto& p : kernel::catalogue())
+        consider(p.key);
     // Siblings in the live tree catch keys the catalogue does not list.
     auto dot = key.rfind('.');
     if (target.tree && dot != std::string::npos) {
         std::string parent = key.substr(0, dot);
         if (auto names = target.tree->list(parent))
-            for (const auto& n : *names) consider(parent + "." + n);
+            for (const auto& n : *names)
+                consider(parent + "." + n);
     }
     return best;
 }
 
 class Linter {
-public:
+  public:
     Linter(const model::ResolvedProfile& profile, const kernel::Target& target) : m_profile(profile), m_target(target)
     {
     }
 
     Diagnostics run()
     {
-        for (const auto& s : m_profile.settings) check_setting(s);
+        for (const auto& s : m_profile.settings)
+            check_setting(s);
         cross_key_rules();
         return std::move(m_out);
     }
 
-private:
+  private:
     void add(std::string_view id, const Setting& s, std::string message, std::string hint)
     {
         m_out.push_back(make_diagnostic(id, s.key, s.where, std::move(message), std::move(hint)));
@@ -90,8 +93,8 @@ private:
                 if (s.optional)
                     add("SK3008", s, "optional '" + s.key + "' skipped: removed in " + std::string(p->removed_in), "");
                 else
-                    add("SK2001", s, "'" + s.key + "' was removed in Linux " + std::string(p->removed_in) +
-                                         " (target " + r + ")",
+                    add("SK2001", s,
+                        "'" + s.key + "' was removed in Linux " + std::string(p->removed_in) + " (target " + r + ")",
                         removal_hint(s.key));
                 return false;
             }
@@ -99,8 +102,8 @@ private:
                 if (s.optional)
                     add("SK3008", s, "optional '" + s.key + "' skipped: added in " + std::string(p->added_in), "");
                 else
-                    add("SK2002", s, "'" + s.key + "' first appeared in Linux " + std::string(p->added_in) +
-                                         " (target " + r + ")",
+                    add("SK2002", s,
+                        "'" + s.key + "' first appeared in Linux " + std::string(p->added_in) + " (target " + r + ")",
                         "mark it optional = true or drop it for this kernel");
                 return false;
             }
@@ -153,8 +156,9 @@ private:
         // Profiles are written for current kernels: warn where the target
         // is older than the change, so the key still has its old meaning.
         if (!p->changed_in.empty() && !at_or_after(r, p->changed_in) && !m_target.live)
-            add("SK2004", s, "'" + s.key + "' changed meaning in Linux " + std::string(p->changed_in) + " (target " + r + "): " +
-                                 std::string(p->change_note),
+            add("SK2004", s,
+                "'" + s.key + "' changed meaning in Linux " + std::string(p->changed_in) + " (target " + r +
+                    "): " + std::string(p->change_note),
                 "check the value against the target kernel's documentation");
     }
 
@@ -202,8 +206,9 @@ private:
         if (p.type != kernel::ParamType::integer) return;
         size_t n = v.numbers.size();
         if (p.arity > 0 && n != static_cast<size_t>(p.arity)) {
-            add("SK1003", s, "'" + s.key + "' takes " + std::to_string(p.arity) + " value" + (p.arity > 1 ? "s" : "") +
-                                 ", got " + std::to_string(n),
+            add("SK1003", s,
+                "'" + s.key + "' takes " + std::to_string(p.arity) + " value" + (p.arity > 1 ? "s" : "") + ", got " +
+                    std::to_string(n),
                 p.arity == 1 ? "write a single integer" : "write an array of " + std::to_string(p.arity) + " integers");
             return;
         }
@@ -266,7 +271,8 @@ private:
             if (a && b) spans.emplace_back(*a, *b);
         }
         int64_t inside = 0;
-        for (auto [a, b] : spans) inside += std::max<int64_t>(0, std::min(b, hi) - std::max(a, lo) + 1);
+        for (auto [a, b] : spans)
+            inside += std::max<int64_t>(0, std::min(b, hi) - std::max(a, lo) + 1);
         if (inside >= hi - lo + 1)
             add("SK3003", *reserved, "ip_local_reserved_ports reserves the whole ip_local_port_range",
                 "no ephemeral ports would be left for outgoing connections");

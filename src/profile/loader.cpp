@@ -43,7 +43,7 @@ std::string locate(const std::string& name, const std::vector<std::string>& dirs
 }
 
 class Composer {
-public:
+  public:
     Composer(const std::vector<std::string>& dirs, LoadResult& out) : m_dirs(dirs), m_out(out) {}
 
     // Reads `path`, its parents first, then composes it.
@@ -58,7 +58,8 @@ public:
         }
         auto read = read_profile_text(*text, path, stem(path));
         bool broken = model::has_errors(read.diagnostics);
-        for (auto& d : read.diagnostics) m_out.diagnostics.push_back(std::move(d));
+        for (auto& d : read.diagnostics)
+            m_out.diagnostics.push_back(std::move(d));
         if (broken) return;
         chain.push_back(read.profile.name);
         for (const auto& parent : read.profile.extends) {
@@ -72,7 +73,8 @@ public:
             std::string ppath = locate(parent, m_dirs);
             if (ppath.empty()) {
                 m_out.diagnostics.push_back(make_diagnostic(
-                    "SK0008", "", where, "parent profile '" + parent + "' not found (chain: " + render(chain) + " -> " + parent + ")",
+                    "SK0008", "", where,
+                    "parent profile '" + parent + "' not found (chain: " + render(chain) + " -> " + parent + ")",
                     "create " + (m_dirs.empty() ? std::string("it") : m_dirs.front() + "/" + parent + ".toml") +
                         " or remove it from extends"));
                 continue;
@@ -84,7 +86,8 @@ public:
                 continue;
             }
             if (m_active.size() > 32) {
-                m_out.diagnostics.push_back(make_diagnostic("SK0008", "", where, "extends chain deeper than 32: " + render(chain), ""));
+                m_out.diagnostics.push_back(
+                    make_diagnostic("SK0008", "", where, "extends chain deeper than 32: " + render(chain), ""));
                 continue;
             }
             m_active.push_back(ppath);
@@ -103,11 +106,12 @@ public:
         add(path, chain);
     }
 
-private:
+  private:
     static std::string render(const std::vector<std::string>& chain)
     {
         std::string out;
-        for (size_t i = 0; i < chain.size(); ++i) out += (i ? " -> " : "") + chain[i];
+        for (size_t i = 0; i < chain.size(); ++i)
+            out += (i ? " -> " : "") + chain[i];
         return out;
     }
 
@@ -133,9 +137,9 @@ LoadResult load_profiles(const std::vector<std::string>& args, const std::vector
         if (!is_path_argument(arg)) {
             path = plain_name(arg) ? locate(arg, dirs) : std::string();
             if (path.empty()) {
-                out.diagnostics.push_back(make_diagnostic("SK0002", "", SourceLocation{arg, 0, 0},
-                                                          "profile '" + arg + "' not found",
-                                                          "`sysknob list` shows the profiles; a path needs a '/' or '.toml'"));
+                out.diagnostics.push_back(
+                    make_diagnostic("SK0002", "", SourceLocation{arg, 0, 0}, "profile '" + arg + "' not found",
+                                    "`sysknob list` shows the profiles; a path needs a '/' or '.toml'"));
                 continue;
             }
             out.resolved.names.push_back(arg);
@@ -172,7 +176,8 @@ std::vector<FoundProfile> list_profiles(const std::vector<std::string>& dirs)
         ::closedir(d);
     }
     std::vector<FoundProfile> out;
-    for (auto& [k, v] : found) out.push_back(std::move(v));
+    for (auto& [k, v] : found)
+        out.push_back(std::move(v));
     return out;
 }
 

@@ -83,8 +83,9 @@ model::Diagnostic make_diagnostic(std::string_view id, std::string key, model::S
 {
     const Rule* r = find_rule(id);
     assert(r && "unknown rule id");
-    return model::Diagnostic{std::string(id), r ? r->severity : model::Severity::error, std::move(key),
-                             std::move(where), std::move(message), std::move(hint)};
+    return model::Diagnostic{std::string(id),    r ? r->severity : model::Severity::error,
+                             std::move(key),     std::move(where),
+                             std::move(message), std::move(hint)};
 }
 
 }  // namespace sysknob::profile

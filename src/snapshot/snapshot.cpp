@@ -14,8 +14,7 @@ namespace {
 // get<int>() converts a floating-point number with undefined behaviour
 // (1e300 does not fit) and truncates a large integer; in a damaged or
 // planted file either must be an error (found by tests/fuzz/fuzz_snapshot).
-template <typename T>
-T whole(const json& v)
+template <typename T> T whole(const json& v)
 {
     if (!v.is_number_integer()) throw json::type_error::create(302, "type must be an integer", &v);
     constexpr auto lo = static_cast<int64_t>(std::numeric_limits<T>::min());
@@ -42,9 +41,11 @@ std::string serialize(const Snapshot& s)
     j["kernel"] = s.kernel;
     j["profiles"] = s.profiles;
     j["profile_content"] = json::array();
-    for (const auto& [path, text] : s.profile_content) j["profile_content"].push_back({{"path", path}, {"text", text}});
+    for (const auto& [path, text] : s.profile_content)
+        j["profile_content"].push_back({{"path", path}, {"text", text}});
     j["keys"] = json::array();
-    for (const auto& k : s.keys) j["keys"].push_back({{"key", k.key}, {"value", k.value}});
+    for (const auto& k : s.keys)
+        j["keys"].push_back({{"key", k.key}, {"value", k.value}});
     j["files"] = json::array();
     for (const auto& f : s.files)
         j["files"].push_back({{"path", f.path}, {"existed", f.existed}, {"content", f.content}, {"mode", f.mode}});

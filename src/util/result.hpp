@@ -14,8 +14,7 @@ struct Error {
     std::string message;
 };
 
-template <typename T>
-using Result = tl::expected<T, Error>;
+template <typename T> using Result = tl::expected<T, Error>;
 
 inline tl::unexpected<Error> fail(std::string message, int code = 0)
 {
@@ -27,13 +26,13 @@ inline tl::unexpected<Error> fail(std::string message, int code = 0)
 // TRY(expr): evaluate a Result, return its error from the enclosing function.
 #define SYSKNOB_CONCAT_(a, b) a##b
 #define SYSKNOB_CONCAT(a, b) SYSKNOB_CONCAT_(a, b)
-#define TRY_VOID(expr)                                              \
-    do {                                                            \
-        auto&& try_result_ = (expr);                                \
-        if (!try_result_) return tl::unexpected(try_result_.error()); \
+#define TRY_VOID(expr)                                                                                                 \
+    do {                                                                                                               \
+        auto&& try_result_ = (expr);                                                                                   \
+        if (!try_result_) return tl::unexpected(try_result_.error());                                                  \
     } while (0)
-#define TRY_ASSIGN_(tmp, lhs, expr)                 \
-    auto&& tmp = (expr);                            \
-    if (!tmp) return tl::unexpected(tmp.error());   \
+#define TRY_ASSIGN_(tmp, lhs, expr)                                                                                    \
+    auto&& tmp = (expr);                                                                                               \
+    if (!tmp) return tl::unexpected(tmp.error());                                                                      \
     lhs = std::move(*tmp)
 #define TRY(lhs, expr) TRY_ASSIGN_(SYSKNOB_CONCAT(try_tmp_, __LINE__), lhs, expr)

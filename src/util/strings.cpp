@@ -9,9 +9,11 @@ std::vector<std::string_view> split_ws(std::string_view s)
     std::vector<std::string_view> out;
     size_t i = 0;
     while (i < s.size()) {
-        while (i < s.size() && is_space(s[i])) ++i;
+        while (i < s.size() && is_space(s[i]))
+            ++i;
         size_t start = i;
-        while (i < s.size() && !is_space(s[i])) ++i;
+        while (i < s.size() && !is_space(s[i]))
+            ++i;
         if (i > start) out.push_back(s.substr(start, i - start));
     }
     return out;
@@ -46,7 +48,8 @@ size_t edit_distance(std::string_view a, std::string_view b, size_t limit)
 {
     if (a.size() > b.size() + limit || b.size() > a.size() + limit) return limit + 1;
     std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (size_t j = 0; j <= b.size(); ++j)
+        prev[j] = j;
     for (size_t i = 1; i <= a.size(); ++i) {
         cur[0] = i;
         size_t row_min = cur[0];
@@ -80,11 +83,13 @@ int compare_release(std::string_view a, std::string_view b)
 {
     auto numbers = [](std::string_view s) {
         std::vector<long> out;
-        while (!s.empty() && !(s.front() >= '0' && s.front() <= '9')) s.remove_prefix(1);
+        while (!s.empty() && !(s.front() >= '0' && s.front() <= '9'))
+            s.remove_prefix(1);
         while (!s.empty()) {
             long v = 0;
             size_t i = 0;
-            while (i < s.size() && s[i] >= '0' && s[i] <= '9' && v < 100000) v = v * 10 + (s[i++] - '0');
+            while (i < s.size() && s[i] >= '0' && s[i] <= '9' && v < 100000)
+                v = v * 10 + (s[i++] - '0');
             out.push_back(v);
             if (i >= s.size() || s[i] != '.') break;
             s.remove_prefix(i + 1);
