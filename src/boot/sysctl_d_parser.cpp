@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fnmatch.h>
 
+#include "model/key.hpp"
+
 namespace sysknob::boot {
 namespace {
 
@@ -66,18 +68,6 @@ class LineReader {
     size_t m_pos = 0;
 };
 
-std::string swap_separators(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out) {
-        if (c == '.')
-            c = '/';
-        else if (c == '/')
-            c = '.';
-    }
-    return out;
-}
-
 // A line shown in an issue: bounded, and with control bytes made visible, so
 // a hostile file cannot flood or garble the terminal.
 std::string excerpt(std::string_view s)
@@ -96,11 +86,11 @@ std::string excerpt(std::string_view s)
 
 std::string key_to_path(std::string_view key)
 {
-    return swap_separators(key);
+    return model::key_to_path(key);
 }
 std::string path_to_key(std::string_view path)
 {
-    return swap_separators(path);
+    return model::key_to_path(path);
 }
 
 bool key_is_glob(std::string_view key)
@@ -114,7 +104,7 @@ std::string normalize_key(std::string_view key)
     // in dotted form; a slash first means path form, taken as it is.
     std::string path(key);
     size_t first = path.find_first_of("./");
-    if (first != std::string::npos && path[first] == '.') path = swap_separators(path);
+    if (first != std::string::npos && path[first] == '.') path = model::key_to_path(path);
 
     // path_simplify(): drop empty and "." components and a trailing slash.
     // ".." is kept, as systemd keeps it; the leading slash is dropped below.
@@ -130,7 +120,7 @@ std::string normalize_key(std::string_view key)
         }
         i = j + 1;
     }
-    return swap_separators(simple);
+    return model::key_to_path(simple);
 }
 
 bool glob_matches(std::string_view pattern, std::string_view key)

@@ -39,13 +39,6 @@ std::string key_to_path(std::string_view key)
     return out;
 }
 
-std::string normalize_key(std::string_view key)
-{
-    auto first = key.find_first_of("./");
-    if (first != std::string_view::npos && key[first] == '/') return key_to_path(key);
-    return std::string(key);
-}
-
 std::optional<std::string> key_problem(std::string_view key)
 {
     if (key.empty()) return "empty key";

@@ -19,10 +19,6 @@ std::vector<std::string> key_segments(std::string_view key);
 // The relative path below /proc/sys: '.' and '/' swapped.
 std::string key_to_path(std::string_view key);
 
-// sysctl.d(5) normalisation: when the first separator is '/', '.' and '/'
-// are swapped, giving the canonical dotted form.
-std::string normalize_key(std::string_view key);
-
 // Why a key is not a plain sysctl name ("", "a..b", "/x", NUL, control
 // characters, whitespace, leading dot...), or nullopt when it is one.
 // Glob characters are accepted only as a whole "*" segment.

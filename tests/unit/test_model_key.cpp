@@ -19,13 +19,6 @@ TEST_CASE("the /proc/sys path of a key swaps dots and slashes")
     CHECK(key_to_path("net.core.somaxconn") == "net/core/somaxconn");
 }
 
-TEST_CASE("a sysctl.d key written with slashes is normalised to the dotted form")
-{
-    CHECK(normalize_key("net/ipv4/conf/eth0.100/forwarding") == "net.ipv4.conf.eth0/100.forwarding");
-    CHECK(normalize_key("net.ipv4.conf.eth0/100.forwarding") == "net.ipv4.conf.eth0/100.forwarding");
-    CHECK(normalize_key("net.core.somaxconn") == "net.core.somaxconn");
-}
-
 TEST_CASE("plain keys and whole-segment globs are accepted")
 {
     CHECK_FALSE(key_problem("net.core.somaxconn").has_value());
