@@ -90,10 +90,9 @@ int run_apply(const ApplyOptions& o, Context& ctx)
         lock.emplace(std::move(*l));
     }
     os::SnapshotStore store(ctx.paths);
-    auto newest = store.newest();
-    if (!newest) return refuse(ctx, newest.error().message);
-    if (*newest && !changes_nothing)
-        if (auto pending = pending_message({**newest}); !pending.empty()) return refuse(ctx, pending);
+    auto pending = store.pending();
+    if (!pending) return refuse(ctx, pending.error().message);
+    if (*pending && !changes_nothing) return refuse(ctx, pending_message({**pending}));
 
     PrepareOptions po;
     po.intent = ports::Intent::write;

@@ -58,7 +58,7 @@ Result<void> SnapshotStore::ensure() const
     return ensure_dir(m_paths.snapshots_dir(), 0700, DirPolicy::private_dir);
 }
 
-Result<snapshot::Snapshot> SnapshotStore::load(int id) const
+Result<std::string> SnapshotStore::read_checked(int id) const
 {
     std::string path = path_of(id);
     TRY_VOID(check_owned(m_paths.state_dir()));
@@ -68,7 +68,13 @@ Result<snapshot::Snapshot> SnapshotStore::load(int id) const
     TRY_VOID(check_owned(path));
     if (st.st_mode & 0077)
         return fail("refusing snapshot '" + path + "': readable or writable by others (mode must be 0600)", EPERM);
-    TRY(auto text, util::read_file(path, 256u << 20, util::Follow::no_symlinks));
+    return util::read_file(path, 256u << 20, util::Follow::no_symlinks);
+}
+
+Result<snapshot::Snapshot> SnapshotStore::load(int id) const
+{
+    std::string path = path_of(id);
+    TRY(auto text, read_checked(id));
     TRY(auto snap, snapshot::parse(text, path));
     if (snap.id != id) return fail("damaged snapshot '" + path + "': its id is " + std::to_string(snap.id), EINVAL);
     return snap;
@@ -92,13 +98,18 @@ Result<std::vector<snapshot::Snapshot>> SnapshotStore::list() const
     return out;
 }
 
-Result<std::optional<snapshot::Snapshot>> SnapshotStore::newest() const
+Result<std::optional<snapshot::Snapshot>> SnapshotStore::pending() const
 {
     struct stat st {};
     if (::lstat(m_paths.snapshots_dir().c_str(), &st) != 0) return std::optional<snapshot::Snapshot>{};
     TRY(auto ids, ids_in(m_paths.snapshots_dir()));
     if (ids.empty()) return std::optional<snapshot::Snapshot>{};
+    // serialize() writes `"status": "pending"` exactly so; without it the
+    // newest snapshot is not pending and need not be parsed on every apply.
+    TRY(auto text, read_checked(ids.back()));
+    if (text.find("\"status\": \"pending\"") == std::string::npos) return std::optional<snapshot::Snapshot>{};
     TRY(auto s, load(ids.back()));
+    if (s.status != "pending") return std::optional<snapshot::Snapshot>{};
     return std::optional<snapshot::Snapshot>(std::move(s));
 }
 

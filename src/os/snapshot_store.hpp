@@ -18,9 +18,9 @@ class SnapshotStore {
     // All snapshots, oldest first. A damaged file is an error naming it.
     Result<std::vector<snapshot::Snapshot>> list() const;
     Result<snapshot::Snapshot> load(int id) const;
-    // The newest snapshot only. A pending snapshot blocks every later change,
-    // so if one exists it is the newest: apply's check reads one file.
-    Result<std::optional<snapshot::Snapshot>> newest() const;
+    // The unfinished change, if any. A pending snapshot blocks every later
+    // change, so only the newest can be pending: apply's check reads one file.
+    Result<std::optional<snapshot::Snapshot>> pending() const;
     // Creates the directories when needed; fsyncs before returning.
     Result<void> save(const snapshot::Snapshot& s) const;
     Result<int> next_id() const;
@@ -31,6 +31,8 @@ class SnapshotStore {
 
   private:
     Result<void> ensure() const;
+    // The file's text after the owner, mode and symlink checks.
+    Result<std::string> read_checked(int id) const;
     const Paths& m_paths;
 };
 
