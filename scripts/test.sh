@@ -13,7 +13,9 @@ echo "== build (warnings as errors, test hooks)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSYSKNOB_WERROR=ON -DSYSKNOB_TEST_HOOKS=ON >/dev/null
 cmake --build build -j"$jobs"
 echo "== tests"
-(cd build && ctest --output-on-failure -j"$jobs")
+summary=$(mktemp)
+trap 'rm -f "$summary"' EXIT
+(cd build && ctest --output-on-failure -j"$jobs") | tee -a "$summary"
 
 echo "== build with AddressSanitizer and UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSYSKNOB_WERROR=ON -DSYSKNOB_SANITIZE=ON -DSYSKNOB_TEST_HOOKS=ON >/dev/null
@@ -21,9 +23,13 @@ cmake --build build-asan -j"$jobs"
 echo "== tests under the sanitizers"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # The package tests build their own optimised tree; once is enough.
-(cd build-asan && ctest --output-on-failure -j"$jobs" -E 'package_')
+(cd build-asan && ctest --output-on-failure -j"$jobs" -E 'package_') | tee -a "$summary"
 
 if [ -x scripts/fuzz.sh ]; then
   echo "== fuzzing (bounded)"
   bash scripts/fuzz.sh
 fi
+
+# One closing line for both ctest runs: "N passed, N failed".
+total=$(awk '/tests passed, .* tests failed out of/ {t += $NF; f += $4} END {print t - f, "passed,", f+0, "failed"}' "$summary")
+echo "$total"
