@@ -6,7 +6,6 @@
 #include "cli/prepare.hpp"
 #include "os/log.hpp"
 #include "os/snapshot_store.hpp"
-#include "os/sysctl_d_tree.hpp"
 
 namespace sysknob::cli {
 
@@ -40,20 +39,11 @@ int run_status(const StatusOptions&, Context& ctx)
         text += "~ " + key + ": expected " + expected + ", live " + (live ? now : std::string("missing")) + "\n";
     }
     // What boot would give: later sysctl.d files that override our keys.
-    std::vector<boot::ParseIssue> issues;
     nlohmann::json shadowed = nlohmann::json::array();
     if (present) {
-        if (auto files = os::read_sysctl_d_tree(ctx.paths.root, issues)) {
-            auto model = boot::build_boot_model(*files);
-            std::string name = ctx.paths.fragment(st.priority);
-            name = name.substr(name.rfind('/') + 1);
-            for (const auto& sh : boot::find_shadows(model, name, st.keys, &*files)) {
-                if (sh.same_value || sh.scope != boot::ShadowScope::systemd) continue;
-                shadowed.push_back(
-                    {{"key", sh.key}, {"file", sh.by.file}, {"line", sh.by.line}, {"value", sh.by.value}});
-                text +=
-                    "! " + sh.key + ": overridden at boot by " + sh.by.file + ":" + std::to_string(sh.by.line) + "\n";
-            }
+        for (const auto& sh : shadows_of(ctx, st.keys, st.priority)) {
+            shadowed.push_back({{"key", sh.key}, {"file", sh.by.file}, {"line", sh.by.line}, {"value", sh.by.value}});
+            text += "! " + sh.key + ": overridden at boot by " + sh.by.file + ":" + std::to_string(sh.by.line) + "\n";
         }
         auto listed = modules_listed_for_boot(ctx);
         for (const auto& m : st.modules)

@@ -113,27 +113,21 @@ std::vector<persist::ModuleOption> module_options(Context& ctx, const model::Res
     return out;
 }
 
-// What boot would make of our keys: later files in the sysctl.d
-// directories that set them to something else (or exclude them).
-std::vector<boot::Shadow> shadows_of(Context& ctx, const plan::Plan& plan, int priority)
+}  // namespace
+
+std::vector<boot::Shadow> shadows_of(Context& ctx, const std::map<std::string, std::string>& ours, int priority)
 {
     std::vector<boot::ParseIssue> issues;
     auto files = os::read_sysctl_d_tree(ctx.paths.root, issues);
     if (!files) return {};
     auto model = boot::build_boot_model(*files);
-    std::map<std::string, std::string> ours;
-    for (const auto& i : plan.items)
-        if (!i.restore) ours[i.key] = i.desired;
     std::string name = ctx.paths.fragment(priority);
     name = name.substr(name.rfind('/') + 1);
-    auto all = boot::find_shadows(model, name, ours, &*files);
     std::vector<boot::Shadow> out;
-    for (auto& s : all)
+    for (auto& s : boot::find_shadows(model, name, ours, &*files))
         if (!s.same_value && s.scope == boot::ShadowScope::systemd) out.push_back(std::move(s));
     return out;
 }
-
-}  // namespace
 
 std::vector<std::string> modules_listed_for_boot(const Context& ctx)
 {
@@ -205,7 +199,10 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     ns.modules = boot_modules(ctx, r);
     p.boot_modules = ns.modules;
     int boot_priority = o.intent == ports::Intent::write || !p.had_state ? o.priority : p.old_state.priority;
-    p.shadows = shadows_of(ctx, p.plan, boot_priority);
+    std::map<std::string, std::string> ours;
+    for (const auto& i : p.plan.items)
+        if (!i.restore) ours[i.key] = i.desired;
+    p.shadows = shadows_of(ctx, ours, boot_priority);
     if (!ns.modules.empty()) {
         auto listed = modules_listed_for_boot(ctx);
         for (const auto& m : ns.modules)

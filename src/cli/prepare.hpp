@@ -2,6 +2,7 @@
 // Everything apply (and diff) decide before the first change: the loaded
 // and linted profile, the plan of live values, the files to write and the
 // state to record. Reads the system; changes nothing.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ Result<std::pair<snapshot::State, bool>> read_state(Context& ctx);
 
 // Loads, lints and plans. Returns an error only for failures of the system
 // (damaged state); profile problems are in loaded.diagnostics.
+// What boot would make of our keys (key -> value, in a fragment at
+// `priority`): later sysctl.d files that set them otherwise or exclude them.
+std::vector<boot::Shadow> shadows_of(Context& ctx, const std::map<std::string, std::string>& ours, int priority);
+
 // Modules listed in modules-load.d directories under the root.
 std::vector<std::string> modules_listed_for_boot(const Context& ctx);
 
