@@ -7,6 +7,7 @@
 #include "os/log.hpp"
 #include "os/snapshot_store.hpp"
 #include "util/file.hpp"
+#include "util/unleak.hpp"
 
 namespace sysknob::cli {
 
@@ -101,7 +102,8 @@ int run_apply(const ApplyOptions& o, Context& ctx)
     po.priority = o.priority;
     auto prepared = prepare(ctx, o.profiles, po);
     if (!prepared) return refuse(ctx, prepared.error().message);
-    auto& p = *prepared;
+    // Kept until exit: freeing a large plan node by node costs more than it (util/unleak.hpp).
+    auto& p = util::make_until_exit<Prepared>(std::move(*prepared));
     ctx.print_diagnostics(p.loaded.diagnostics);
     if (!p.loaded.ok) return refuse(ctx, "profile has errors; nothing was changed", p.loaded.diagnostics);
     if (p.plan.has_refusals() && !o.persist_only) {

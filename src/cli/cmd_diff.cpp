@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/prepare.hpp"
 #include "os/log.hpp"
+#include "util/unleak.hpp"
 
 namespace sysknob::cli {
 
@@ -20,7 +21,8 @@ int run_diff(const DiffOptions& o, Context& ctx)
         std::cerr << "sysknob: " << prepared.error().message << "\n";
         return k_exit_error;
     }
-    auto& p = *prepared;
+    // Kept until exit: freeing a large plan node by node costs more than it (util/unleak.hpp).
+    auto& p = util::make_until_exit<Prepared>(std::move(*prepared));
     ctx.print_diagnostics(p.loaded.diagnostics);
     if (!p.loaded.ok) {
         if (ctx.globals.json()) {

@@ -181,11 +181,24 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     ns.profiles = r.names;
     ns.priority = o.priority;
     if (o.persist_only) ns.baseline = p.old_state.baseline;
+    // The items come in key order within each write rank, so the maps are
+    // filled at their end and the old baseline is walked with a cursor:
+    // amortised O(1) per key, for globs over thousands of interfaces.
+    const auto& old_baseline = p.old_state.baseline;
+    auto cursor = old_baseline.begin();
+    auto old_baseline_of = [&](const std::string& key) {
+        for (int step = 0; step < 4 && cursor != old_baseline.end() && cursor->first < key; ++step)
+            ++cursor;
+        if (cursor != old_baseline.end() && cursor->first == key) return cursor;
+        auto it = old_baseline.find(key);
+        if (it != old_baseline.end()) cursor = it;
+        return it;
+    };
     for (const auto& item : p.plan.items) {
         if (item.restore) continue;
-        ns.keys[item.key] = item.desired;
-        if (auto it = p.old_state.baseline.find(item.key); it != p.old_state.baseline.end())
-            ns.baseline[item.key] = it->second;
+        ns.keys.emplace_hint(ns.keys.end(), item.key, item.desired);
+        if (auto it = old_baseline_of(item.key); it != old_baseline.end())
+            ns.baseline.insert_or_assign(ns.baseline.end(), item.key, it->second);
         if (item.status == plan::Status::change && !o.persist_only) {
             ns.baseline.emplace(item.key, item.raw_live);
             p.change.live.push_back({item.key, item.raw_live, item.desired});
@@ -199,10 +212,7 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     ns.modules = boot_modules(ctx, r);
     p.boot_modules = ns.modules;
     int boot_priority = o.intent == ports::Intent::write || !p.had_state ? o.priority : p.old_state.priority;
-    std::map<std::string, std::string> ours;
-    for (const auto& i : p.plan.items)
-        if (!i.restore) ours[i.key] = i.desired;
-    p.shadows = shadows_of(ctx, ours, boot_priority);
+    p.shadows = shadows_of(ctx, ns.keys, boot_priority);  // ns.keys: what this profile sets
     if (!ns.modules.empty()) {
         auto listed = modules_listed_for_boot(ctx);
         for (const auto& m : ns.modules)

@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "os/log.hpp"
+#include "util/unleak.hpp"
 
 namespace sysknob::cli {
 
@@ -63,7 +64,9 @@ int run(int argc, char** argv)
                                   : os::Verbosity::normal,
                       !g.no_color);
     try {
-        Context ctx(g);
+        // Never destroyed: the process exits right after, and the kernel
+        // closes the descriptors the tree keeps (util/unleak.hpp).
+        Context& ctx = util::make_until_exit<Context>(g);
         int rc = k_exit_usage;
         if (*list)
             rc = run_list(list_o, ctx);
@@ -81,7 +84,6 @@ int run(int argc, char** argv)
             rc = run_rollback(rollback_o, ctx);
         else if (*status)
             rc = run_status(status_o, ctx);
-        ctx.tree.forget_descriptors();
         return rc;
     } catch (const std::exception& e) {
         std::cerr << "sysknob: internal error: " << e.what() << "\n";

@@ -13,4 +13,9 @@ namespace sysknob::kernel {
 // as is (whether or not it exists).
 std::vector<std::string> expand_key(ports::SysctlTree& tree, const std::string& pattern);
 
+// The access of the first key, in expand_key's order, that matches the
+// pattern and exists; absent when none does. Stops at the first match
+// instead of expanding the whole glob (lint asks only whether it matches).
+ports::Access probe_first(ports::SysctlTree& tree, const std::string& pattern);
+
 }  // namespace sysknob::kernel

@@ -24,6 +24,7 @@ Result<std::string> read_fd(int fd, const std::string& key)
         ssize_t n = ::read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return fail("cannot read '" + key + "': " + std::strerror(errno), errno);
+        if (out.empty() && static_cast<size_t>(n) < sizeof buf) return std::string(buf, static_cast<size_t>(n));
         out.append(buf, static_cast<size_t>(n));
         if (static_cast<size_t>(n) < sizeof buf) return out;
         if (out.size() > (1u << 20)) return fail("cannot read '" + key + "': value larger than 1 MiB", EFBIG);
@@ -53,16 +54,26 @@ ProcSysctlTree::~ProcSysctlTree()
         ::close(fd);
 }
 
-void ProcSysctlTree::forget_descriptors()
-{
-    // At exit the kernel closes them; one close() per key is measurable on
-    // a glob over thousands of interfaces.
-    m_open.clear();
-}
-
 std::string ProcSysctlTree::path_of(std::string_view key) const
 {
     return m_base + "/" + model::key_to_path(key);
+}
+
+const char* ProcSysctlTree::scratch_path(std::string_view key)
+{
+    // One buffer for every path: a glob over thousands of interfaces reads
+    // thousands of keys, and a string per path is an allocation per key.
+    m_path.assign(m_base);
+    m_path += '/';
+    size_t at = m_path.size();
+    m_path += key;
+    for (size_t i = at; i < m_path.size(); ++i) {
+        if (m_path[i] == '.')
+            m_path[i] = '/';
+        else if (m_path[i] == '/')
+            m_path[i] = '.';
+    }
+    return m_path.c_str();
 }
 
 ports::Access ProcSysctlTree::probe(std::string_view key)
@@ -88,11 +99,9 @@ ports::Access ProcSysctlTree::probe(std::string_view key)
 
 Result<ports::LiveValue> ProcSysctlTree::read(std::string_view key, ports::Intent intent)
 {
-    std::string path = path_of(key);
-    std::string k(key);
-    if (auto it = m_open.find(k); it != m_open.end()) {
+    m_key.assign(key);
+    if (auto it = m_open.find(m_key); it != m_open.end()) {
         // Kept from probe() or an earlier read: read it again from the start.
-        std::string out;
         char buf[4096];
         ssize_t n;
         do {
@@ -103,28 +112,29 @@ Result<ports::LiveValue> ProcSysctlTree::read(std::string_view key, ports::Inten
         ::close(it->second);
         m_open.erase(it);
     }
+    const char* path = scratch_path(key);
     bool writable = false;
     int fd = -1;
     if (intent == ports::Intent::write && m_open.size() < m_max_open) {
-        fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        fd = ::open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
         if (fd >= 0)
             writable = true;
         else if (errno == ENOENT || errno == ENOTDIR)
-            return fail("'" + k + "' does not exist", ENOENT);
+            return fail("'" + m_key + "' does not exist", ENOENT);
     } else if (intent == ports::Intent::write) {
-        writable = ::access(path.c_str(), W_OK) == 0;
+        writable = ::access(path, W_OK) == 0;
     }
-    if (fd < 0) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         int e = errno;
-        if (e == ENOENT || e == ENOTDIR) return fail("'" + k + "' does not exist", ENOENT);
-        return fail("cannot read '" + k + "': " + std::strerror(e), e);
+        if (e == ENOENT || e == ENOTDIR) return fail("'" + m_key + "' does not exist", ENOENT);
+        return fail("cannot read '" + m_key + "': " + std::strerror(e), e);
     }
-    auto text = read_fd(fd, k);
+    auto text = read_fd(fd, m_key);
     if (!text || !writable || m_open.size() >= m_max_open) {
         ::close(fd);
     } else {
-        auto [it, inserted] = m_open.emplace(k, fd);
+        auto [it, inserted] = m_open.emplace(m_key, fd);
         if (!inserted) {
             ::close(it->second);
             it->second = fd;

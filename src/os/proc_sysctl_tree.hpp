@@ -17,9 +17,6 @@ class ProcSysctlTree final : public ports::SysctlTree {
     ProcSysctlTree(const ProcSysctlTree&) = delete;
     ProcSysctlTree& operator=(const ProcSysctlTree&) = delete;
 
-    // Leaves the kept descriptors to the process exit (they are O_CLOEXEC).
-    void forget_descriptors();
-
     ports::Access probe(std::string_view key) override;
     Result<ports::LiveValue> read(std::string_view key, ports::Intent intent) override;
     Result<void> write(std::string_view key, std::string_view value) override;
@@ -27,7 +24,9 @@ class ProcSysctlTree final : public ports::SysctlTree {
 
   private:
     std::string path_of(std::string_view key) const;
+    const char* scratch_path(std::string_view key);  // path_of() into m_path
     std::string m_base;
+    std::string m_path, m_key;                    // reused buffers
     std::unordered_map<std::string, int> m_open;  // key -> O_RDWR descriptor
     size_t m_max_open = 0;
 };

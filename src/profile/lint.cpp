@@ -185,10 +185,7 @@ class Linter {
     ports::Access live_access(const std::string& key)
     {
         if (!m_target.tree) return ports::Access::absent;
-        if (!model::key_has_glob(key)) return m_target.tree->probe(key);
-        auto keys = kernel::expand_key(*m_target.tree, key);
-        if (keys.empty()) return ports::Access::absent;
-        return m_target.tree->probe(keys.front());
+        return kernel::probe_first(*m_target.tree, key);
     }
 
     void check_shape(const Setting& s, const Param& p)

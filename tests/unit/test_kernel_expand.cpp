@@ -40,6 +40,18 @@ TEST_CASE("two glob levels expand over both")
           std::vector<std::string>{"net.ipv4.conf.a.x", "net.ipv6.conf.b.x"});
 }
 
+TEST_CASE("probe_first finds the first matching key that exists, across glob levels")
+{
+    FakeSysctlTree t({{"net.ipv4.conf.b.x", "0"}, {"net.ipv4.conf.c.y", "0"}, {"net.ipv6.conf.d.z", "0"}});
+    t.set("net.ipv4.conf.a.w", "0");
+    CHECK(kernel::probe_first(t, "net.ipv4.conf.*.x") == ports::Access::writable);  // a has no x; b has
+    CHECK(kernel::probe_first(t, "net.*.conf.*.z") == ports::Access::writable);     // only under ipv6
+    CHECK(kernel::probe_first(t, "net.ipv4.conf.*.z") == ports::Access::absent);
+    CHECK(kernel::probe_first(t, "net.ipx.conf.*.x") == ports::Access::absent);     // no such directory
+    CHECK(kernel::probe_first(t, "net.ipv4.conf.b.x") == ports::Access::writable);  // no glob: a plain probe
+    CHECK(kernel::probe_first(t, "net.ipv4.conf.b.q") == ports::Access::absent);
+}
+
 TEST_CASE("forwarding switches are written first and globs before concrete keys")
 {
     CHECK(kernel::write_rank("net.ipv4.ip_forward") < kernel::write_rank("net.ipv4.conf.*.forwarding"));

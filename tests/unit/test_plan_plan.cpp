@@ -212,3 +212,40 @@ TEST_CASE("the plan writes ip_forward first, then globs, then keys in name order
                                               "net.core.rmem_max", "net.core.somaxconn", "net.ipv4.conf.lo.rp_filter",
                                               "net.ipv4.tcp_rmem"});
 }
+
+TEST_CASE("write order holds for many globs, explicit keys out of order and restores together")
+{
+    // make_plan merges its sorted runs instead of sorting; any number of
+    // runs, of any length, must come out in (rank, key) order.
+    std::map<std::string, std::string> live{{"net.ipv4.ip_forward", "0"}};
+    for (int i = 0; i < 37; ++i)
+        for (const char* leaf : {"rp_filter", "log_martians", "accept_redirects"})
+            live["net.ipv4.conf.if" + std::to_string((i * 7) % 37) + "." + leaf] = "0";
+    for (int i = 0; i < 9; ++i)
+        live["net.core.k" + std::to_string(i)] = "0";
+    FakeSysctlTree tree({});
+    for (const auto& [k, v] : live)
+        tree.set(k, v);
+    std::vector<model::Setting> settings;
+    for (int i : {5, 1, 8, 0, 3})
+        settings.push_back(setting("net.core.k" + std::to_string(i), Value::of_integer(1)));
+    settings.push_back(setting("net.ipv4.conf.*.rp_filter", Value::of_integer(1)));
+    settings.push_back(setting("net.ipv4.conf.if3.log_martians", Value::of_integer(1)));
+    settings.push_back(setting("net.ipv4.conf.*.log_martians", Value::of_integer(1)));
+    settings.push_back(setting("net.ipv4.ip_forward", Value::of_integer(1)));
+    settings.push_back(setting("net.ipv4.conf.*.accept_redirects", Value::of_integer(1)));
+    auto p = plan::make_plan(resolved(settings), tree, ports::Intent::read,
+                             {{"net.core.k2", "1"}, {"net.core.k7", "1"}, {"net.core.k1", "9"}});
+    REQUIRE(p.items.size() == 1 + 37 * 3 + 5 + 2);
+    auto rank = [](const plan::Item& i) {
+        return i.key == "net.ipv4.ip_forward" ? 0 : i.pattern.find('*') != std::string::npos ? 1 : 2;
+    };
+    for (size_t i = 1; i < p.items.size(); ++i) {
+        CAPTURE(p.items[i].key);
+        const auto &a = p.items[i - 1], &b = p.items[i];
+        CHECK((rank(a) < rank(b) || (rank(a) == rank(b) && a.key < b.key)));
+    }
+    CHECK(item(p, "net.ipv4.conf.if3.log_martians").pattern == "net.ipv4.conf.if3.log_martians");
+    CHECK(item(p, "net.core.k1").desired == "1");  // the profile's value, not the restore's
+    CHECK(item(p, "net.core.k7").restore);
+}

@@ -50,5 +50,53 @@ TEST_CASE("a damaged state file is refused naming the file and what to do")
     j["priority"] = 100;
     auto prio = parse_state(j.dump(), "/s.json");
     REQUIRE_FALSE(prio.has_value());
-    CHECK(prio.error().message == "damaged state file '/s.json': bad priority");
+    CHECK(prio.error().message == "damaged state file '/s.json': bad priority; move it away to start afresh");
+}
+
+TEST_CASE("every field of the state file is checked for its type and presence")
+{
+    auto base = nlohmann::json::parse(serialize_state(sample()));
+    struct Case {
+        const char* field;
+        nlohmann::json value;
+        const char* expect;
+    };
+    const Case cases[] = {
+        {"keys", nlohmann::json::array(), "'keys' has the wrong type"},
+        {"keys", {{"net.a", {{"x", "1"}}}}, "'keys' has the wrong type"},
+        {"baseline", {{"net.a", nullptr}}, "'baseline' holds null where a string belongs"},
+        {"profiles", {"a", 1}, "'profiles' holds a number where a string belongs"},
+        {"modules", "nf_conntrack", "'modules' has the wrong type (a string)"},
+        {"priority", 1.5, "bad priority"},
+        {"priority", -1, "bad priority"},
+        {"priority", "90", "'priority' has the wrong type (a string)"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.field);
+        auto j = base;
+        j[c.field] = c.value;
+        auto r = parse_state(j.dump(), "/s.json");
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().message ==
+              std::string("damaged state file '/s.json': ") + c.expect + "; move it away to start afresh");
+    }
+    for (const char* field : {"profiles", "priority", "keys", "baseline", "modules"}) {
+        auto j = base;
+        j.erase(field);
+        auto r = parse_state(j.dump(), "/s.json");
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().message == std::string("damaged state file '/s.json': '") + field +
+                                       "' is missing; move it away to start afresh");
+    }
+    auto top = parse_state("[1, 2]", "/s.json");
+    REQUIRE_FALSE(top.has_value());
+    CHECK(top.error().message == "damaged state file '/s.json': not a JSON object; move it away to start afresh");
+    // Fields a later version may add are passed over, whatever their shape.
+    auto extra = base;
+    extra["future"] = {{"nested", {1, 2, {{"deep", nullptr}}}}};
+    extra["note"] = "x";
+    auto ok = parse_state(extra.dump(), "/s.json");
+    REQUIRE(ok.has_value());
+    CHECK(ok->keys == sample().keys);
+    CHECK(ok->priority == 60);
 }
