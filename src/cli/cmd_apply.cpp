@@ -11,10 +11,11 @@
 
 namespace sysknob::cli {
 
-CLI::App* register_apply(CLI::App& app, ApplyOptions& o)
+CLI::App* register_apply(CLI::App& app, ApplyOptions& o, bool full)
 {
     auto* c =
         app.add_subcommand("apply", "change the live kernel and the boot files to match the profiles; snapshot first");
+    if (!full) return c;  // named only, for --help and errors (run.cpp)
     c->add_option("PROFILE", o.profiles, "profile names or paths; later ones win")->required();
     c->add_flag("--dry-run", o.dry_run, "print the plan, change nothing");
     c->add_flag("--check", o.check, "change nothing; exit 2 if apply would change something, 0 if not");

@@ -7,9 +7,10 @@
 
 namespace sysknob::cli {
 
-CLI::App* register_diff(CLI::App& app, DiffOptions& o)
+CLI::App* register_diff(CLI::App& app, DiffOptions& o, bool full)
 {
     auto* c = app.add_subcommand("diff", "show desired against live values; exit 2 on drift");
+    if (!full) return c;  // named only, for --help and errors (run.cpp)
     c->add_option("PROFILE", o.profiles, "profile names or paths; later ones win")->required();
     return c;
 }

@@ -5,9 +5,10 @@
 
 namespace sysknob::cli {
 
-CLI::App* register_lint(CLI::App& app, LintOptions& o)
+CLI::App* register_lint(CLI::App& app, LintOptions& o, bool full)
 {
     auto* c = app.add_subcommand("lint", "validate profiles for the running or --kernel release; changes nothing");
+    if (!full) return c;  // named only, for --help and errors (run.cpp)
     c->add_option("PROFILE", o.profiles, "profile names or paths; each is linted on its own");
     c->add_flag("--strict", o.strict, "treat warnings as errors");
     c->add_flag("--list-rules", o.list_rules, "print the lint rules with their ids and rationale");

@@ -4,7 +4,7 @@
 
 namespace sysknob::cli {
 
-CLI::App* register_list(CLI::App& app, ListOptions&)
+CLI::App* register_list(CLI::App& app, ListOptions&, bool /*full*/)
 {
     return app.add_subcommand("list", "list the profiles found, with their descriptions");
 }

@@ -11,9 +11,10 @@
 
 namespace sysknob::cli {
 
-CLI::App* register_rollback(CLI::App& app, RollbackOptions& o)
+CLI::App* register_rollback(CLI::App& app, RollbackOptions& o, bool full)
 {
     auto* c = app.add_subcommand("rollback", "return live values and files to the state a snapshot recorded");
+    if (!full) return c;  // named only, for --help and errors (run.cpp)
     c->add_option("ID", o.id, "snapshot id (default: the newest apply not yet undone)")->check(CLI::PositiveNumber);
     c->add_flag("--discard", o.discard, "mark the unfinished snapshot ID as failed and keep the current state");
     c->add_option("--keep", o.keep, "snapshots to keep (newest committed ones)")

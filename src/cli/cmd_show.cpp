@@ -4,9 +4,10 @@
 
 namespace sysknob::cli {
 
-CLI::App* register_show(CLI::App& app, ShowOptions& o)
+CLI::App* register_show(CLI::App& app, ShowOptions& o, bool full)
 {
     auto* c = app.add_subcommand("show", "print the resolved profile, each key with the file that set it");
+    if (!full) return c;  // named only, for --help and errors (run.cpp)
     c->add_option("PROFILE", o.profiles, "profile names or paths; later ones win")->required();
     return c;
 }

@@ -6,7 +6,7 @@
 
 namespace sysknob::cli {
 
-CLI::App* register_snapshots(CLI::App& app, SnapshotsOptions&)
+CLI::App* register_snapshots(CLI::App& app, SnapshotsOptions&, bool /*full*/)
 {
     return app.add_subcommand("snapshots", "list the snapshots, oldest first");
 }

@@ -9,7 +9,7 @@
 
 namespace sysknob::cli {
 
-CLI::App* register_status(CLI::App& app, StatusOptions&)
+CLI::App* register_status(CLI::App& app, StatusOptions&, bool /*full*/)
 {
     return app.add_subcommand("status", "active profile, drift since apply, unfinished changes; exit 2 on drift");
 }

@@ -10,13 +10,13 @@
 namespace sysknob::cli {
 
 struct ListOptions {};
-CLI::App* register_list(CLI::App& app, ListOptions& o);
+CLI::App* register_list(CLI::App& app, ListOptions& o, bool full);
 int run_list(const ListOptions& o, Context& ctx);
 
 struct ShowOptions {
     std::vector<std::string> profiles;
 };
-CLI::App* register_show(CLI::App& app, ShowOptions& o);
+CLI::App* register_show(CLI::App& app, ShowOptions& o, bool full);
 int run_show(const ShowOptions& o, Context& ctx);
 
 struct LintOptions {
@@ -24,13 +24,13 @@ struct LintOptions {
     bool strict = false;
     bool list_rules = false;
 };
-CLI::App* register_lint(CLI::App& app, LintOptions& o);
+CLI::App* register_lint(CLI::App& app, LintOptions& o, bool full);
 int run_lint(const LintOptions& o, Context& ctx);
 
 struct DiffOptions {
     std::vector<std::string> profiles;
 };
-CLI::App* register_diff(CLI::App& app, DiffOptions& o);
+CLI::App* register_diff(CLI::App& app, DiffOptions& o, bool full);
 int run_diff(const DiffOptions& o, Context& ctx);
 
 struct ApplyOptions {
@@ -42,11 +42,11 @@ struct ApplyOptions {
     int priority = 90;
     size_t keep = 50;
 };
-CLI::App* register_apply(CLI::App& app, ApplyOptions& o);
+CLI::App* register_apply(CLI::App& app, ApplyOptions& o, bool full);
 int run_apply(const ApplyOptions& o, Context& ctx);
 
 struct SnapshotsOptions {};
-CLI::App* register_snapshots(CLI::App& app, SnapshotsOptions& o);
+CLI::App* register_snapshots(CLI::App& app, SnapshotsOptions& o, bool full);
 int run_snapshots(const SnapshotsOptions& o, Context& ctx);
 
 struct RollbackOptions {
@@ -54,11 +54,11 @@ struct RollbackOptions {
     bool discard = false;
     size_t keep = 50;
 };
-CLI::App* register_rollback(CLI::App& app, RollbackOptions& o);
+CLI::App* register_rollback(CLI::App& app, RollbackOptions& o, bool full);
 int run_rollback(const RollbackOptions& o, Context& ctx);
 
 struct StatusOptions {};
-CLI::App* register_status(CLI::App& app, StatusOptions& o);
+CLI::App* register_status(CLI::App& app, StatusOptions& o, bool full);
 int run_status(const StatusOptions& o, Context& ctx);
 
 int run(int argc, char** argv);

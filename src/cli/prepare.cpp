@@ -117,12 +117,14 @@ std::vector<persist::ModuleOption> module_options(Context& ctx, const model::Res
 
 std::vector<boot::Shadow> shadows_of(Context& ctx, const std::map<std::string, std::string>& ours, int priority)
 {
-    std::vector<boot::ParseIssue> issues;
-    auto files = os::read_sysctl_d_tree(ctx.paths.root, issues);
-    if (!files) return {};
-    auto model = boot::build_boot_model(*files);
     std::string name = ctx.paths.fragment(priority);
     name = name.substr(name.rfind('/') + 1);
+    // Only a file read after ours (a later name, or /etc/sysctl.conf for
+    // procps) can override it at boot: the others are not even read.
+    std::vector<boot::ParseIssue> issues;
+    auto files = os::read_sysctl_d_tree(ctx.paths.root, issues, name);
+    if (!files) return {};
+    auto model = boot::build_boot_model(*files);
     std::vector<boot::Shadow> out;
     for (auto& s : boot::find_shadows(model, name, ours, &*files))
         if (!s.same_value && s.scope == boot::ShadowScope::systemd) out.push_back(std::move(s));

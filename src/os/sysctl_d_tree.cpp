@@ -148,7 +148,7 @@ struct Reader {
         return true;
     }
 
-    void read_directory(const std::string& directory, std::vector<boot::ConfigFile>& out)
+    void read_directory(const std::string& directory, std::vector<boot::ConfigFile>& out, std::string_view after)
     {
         std::string rel = directory.substr(1);
         Fd dir_fd = open_in_root(root_fd, rel, O_RDONLY | O_DIRECTORY);
@@ -168,6 +168,7 @@ struct Reader {
             std::string_view name(de->d_name);
             if (name.empty() || name.front() == '.') continue;
             if (name.size() < 5 || name.substr(name.size() - 5) != ".conf") continue;
+            if (!after.empty() && name <= after) continue;
             names.emplace_back(name);
         }
         for (const auto& name : names) {
@@ -189,7 +190,8 @@ bool same_directory(int root_fd, const std::string& a, const std::string& b)
 
 }  // namespace
 
-Result<std::vector<boot::ConfigFile>> read_sysctl_d_tree(std::string_view root, std::vector<boot::ParseIssue>& issues)
+Result<std::vector<boot::ConfigFile>> read_sysctl_d_tree(std::string_view root, std::vector<boot::ParseIssue>& issues,
+                                                         std::string_view names_after)
 {
     std::string root_path = root.empty() ? std::string("/") : std::string(root);
     Fd root_fd(::open(root_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -203,7 +205,7 @@ Result<std::vector<boot::ConfigFile>> read_sysctl_d_tree(std::string_view root, 
     const auto& dirs = boot::sysctl_d_directories();
     for (const auto& directory : dirs) {
         if (directory == "/lib/sysctl.d" && same_directory(root_fd.get(), directory, "/usr/lib/sysctl.d")) continue;
-        reader.read_directory(directory, out);
+        reader.read_directory(directory, out, names_after);
     }
 
     boot::ConfigFile conf{std::string(boot::k_sysctl_conf_directory), std::string(boot::k_sysctl_conf_name), {}, false};

@@ -31,7 +31,11 @@ inline constexpr size_t k_max_config_size = 16 * 1024 * 1024;
 // root: "" or "/" for the running system, else a directory used as "/".
 // Fails only when root itself cannot be opened as a directory; every other
 // problem is appended to `issues` (line 0) and the file or directory skipped
-// or kept empty as described above.
-Result<std::vector<boot::ConfigFile>> read_sysctl_d_tree(std::string_view root, std::vector<boot::ParseIssue>& issues);
+// or kept empty as described above. names_after: when not empty, only
+// sysctl.d names that sort after it (byte order, as systemd reads them) are
+// gathered, with /etc/sysctl.conf: all a file of that name can be
+// overridden by (cli/prepare.cpp, shadows), without reading the rest.
+Result<std::vector<boot::ConfigFile>> read_sysctl_d_tree(std::string_view root, std::vector<boot::ParseIssue>& issues,
+                                                         std::string_view names_after = {});
 
 }  // namespace sysknob::os

@@ -48,6 +48,27 @@ expect_contains "$err" "SK3001" "but the NAT rule warns"
 run "$SYSKNOB" --kernel 4.4 lint --strict "$T/old.toml"
 expect_rc 1 "--strict turns the warning into an error"
 
+# Only the command being run gets its options set up (run.cpp): the command
+# is found past global options and their values, even one named like a command.
+mkdir -p "$T/apply/etc/sysknob/profiles"
+cp "$root/etc/sysknob/profiles/mine.toml" "$T/apply/etc/sysknob/profiles/"
+cd "$T"
+run "$SYSKNOB" --root apply --format json show mine --kernel 5.15
+cd - >/dev/null
+expect_rc 0 "--root whose value is a command name, then show"
+expect_contains "$out" 'apply/etc/sysknob/profiles/mine.toml' "show ran with its own arguments, under the root named apply"
+run "$SYSKNOB" --format=json -q lint --strict --kernel=5.15 base
+expect_rc 0 "--opt=value and flags before the command"
+run "$SYSKNOB" -q show --strict base
+expect_rc 64 "an option of another command is still refused"
+run "$SYSKNOB" --root "$root" -- lint base
+expect_rc 64 "'--' before the command leaves no command"
+for c in list show lint diff apply snapshots rollback status; do
+  run "$SYSKNOB" "$c" --help
+  expect_rc 0 "$c --help"
+  expect_contains "$out" "sysknob $c" "$c --help shows its usage"
+done
+
 run "$SYSKNOB" lint --list-rules --format json
 expect_rc 0 "--list-rules"
 expect_contains "$out" '"SK1001"' "rules listed with ids"

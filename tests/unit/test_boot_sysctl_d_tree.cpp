@@ -128,3 +128,26 @@ TEST_CASE("a missing root is an error")
     REQUIRE_FALSE(files);
     CHECK(files.error().message.find("cannot open root directory") == 0);
 }
+
+TEST_CASE("names_after gathers only the names read after a given one, and /etc/sysctl.conf")
+{
+    ScratchRoot root;
+    root.write("etc/sysctl.conf", "net.z = 1\n");
+    root.write("etc/sysctl.d/10-a.conf", "net.x = 1\n");
+    root.write("etc/sysctl.d/90-sysknob.conf", "net.x = 2\n");
+    root.write("run/sysctl.d/90-sysknob.conf", "net.x = 3\n");
+    root.write("usr/lib/sysctl.d/90-sysknob.conf.d.conf", "net.x = 4\n");  // sorts after "90-sysknob.conf"
+    root.write("usr/lib/sysctl.d/99-z.conf", "net.x = 5\n");
+    root.write("usr/local/lib/sysctl.d/50-b.conf", "net.x = 6\n");
+    std::vector<boot::ParseIssue> issues;
+    auto files = os::read_sysctl_d_tree(root.path.string(), issues, "90-sysknob.conf");
+    REQUIRE(files);
+    std::vector<std::string> got;
+    for (const auto& f : *files)
+        got.push_back(f.directory + "/" + f.name);
+    CHECK(got == std::vector<std::string>{"/usr/lib/sysctl.d/90-sysknob.conf.d.conf", "/usr/lib/sysctl.d/99-z.conf",
+                                          "/etc/sysctl.conf"});
+    auto all = os::read_sysctl_d_tree(root.path.string(), issues);
+    REQUIRE(all);
+    CHECK(all->size() == 7);
+}
