@@ -161,6 +161,16 @@ hf W2-noop --warmup "$warm" --runs "$runs" \
 hf W1-change --warmup "$warm" --runs "$runs" --prepare "$floor set $work/nat40.before" \
   -n sysknob "${SK40[*]}" -n procps "${PROCPS40[*]}" -n systemd "${SYSTEMD40[*]}" -n floor "${FLOOR40[*]}"
 
+# ---- W1 again with the scratch root on tmpfs, where fsync costs nothing:
+# what W1 costs besides flushing the snapshot to disk (information, not a
+# target: procps persists nothing, sysknob's snapshot must be durable).
+RT=$(mktemp -d /dev/shm/sysknob-bench-root.XXXXXX)
+trap 'rm -rf "$RT"' EXIT
+"$floor" set "$work/nat40.before"
+"$sk" --root "$RT" apply "$P40" --keep 1 >>"$log" 2>&1 || die "first apply of nat40 on tmpfs failed"
+hf W1-change-tmpfs --warmup "$warm" --runs "$runs" --prepare "$floor set $work/nat40.before" \
+  -n sysknob "$sk --root $RT apply $P40 --keep 1" -n procps "${PROCPS40[*]}"
+
 # ---- W3: diff (in sync). procps peer: sysctl -n KEY...; systemd-sysctl has
 # no read-only mode: its no-op apply of the same fragment stands in.
 "$floor" set "$work/nat40.after"
