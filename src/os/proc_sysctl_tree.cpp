@@ -175,9 +175,14 @@ Result<void> ProcSysctlTree::write(std::string_view key, std::string_view value)
 
 Result<std::vector<std::string>> ProcSysctlTree::list(std::string_view prefix)
 {
+    // Each directory is listed once per run: lint and the plan expand the
+    // same globs, and net.ipv4.conf with thousands of interfaces costs a
+    // millisecond or more to list (bench/, W4).
+    std::string k(prefix);
+    if (auto it = m_lists.find(k); it != m_lists.end()) return it->second;
     std::string dir = path_of(prefix);
     DIR* d = ::opendir(dir.c_str());
-    if (!d) return fail("cannot list '" + std::string(prefix) + "': " + std::strerror(errno), errno);
+    if (!d) return fail("cannot list '" + k + "': " + std::strerror(errno), errno);
     std::vector<std::string> out;
     while (auto* e = ::readdir(d)) {
         if (e->d_name[0] == '.' && (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0))) continue;
@@ -187,7 +192,7 @@ Result<std::vector<std::string>> ProcSysctlTree::list(std::string_view prefix)
         out.push_back(std::move(name));
     }
     ::closedir(d);
-    return out;
+    return m_lists.emplace(std::move(k), std::move(out)).first->second;
 }
 
 }  // namespace sysknob::os

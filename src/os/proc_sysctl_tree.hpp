@@ -5,6 +5,7 @@
 // the writability check costs nothing extra (issue 9: syscalls per key).
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "ports/sysctl_tree.hpp"
 
@@ -26,8 +27,9 @@ class ProcSysctlTree final : public ports::SysctlTree {
     std::string path_of(std::string_view key) const;
     const char* scratch_path(std::string_view key);  // path_of() into m_path
     std::string m_base;
-    std::string m_path, m_key;                    // reused buffers
-    std::unordered_map<std::string, int> m_open;  // key -> O_RDWR descriptor
+    std::string m_path, m_key;                                          // reused buffers
+    std::unordered_map<std::string, int> m_open;                        // key -> O_RDWR descriptor
+    std::unordered_map<std::string, std::vector<std::string>> m_lists;  // prefix -> names, listed once
     size_t m_max_open = 0;
 };
 
