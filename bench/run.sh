@@ -152,6 +152,11 @@ cat >"$res/meta.json" <<EOF
  "scratch_fs": "$(stat -f -c %T "$work")", "date": "$(date -u +%FT%TZ)"}
 EOF
 
+# The build and the first applies leave dirty pages; their writeback must
+# not land inside the first measured series.
+sync
+sleep 1
+
 # ---- W2: apply with nothing to change (values and files already in place)
 "$floor" set "$work/nat40.after"
 hf W2-noop --warmup "$warm" --runs "$runs" \
