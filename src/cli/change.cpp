@@ -95,7 +95,8 @@ Result<void> execute_change(Context& ctx, const ChangeSet& change, snapshot::Sna
         snap.files.push_back(snapshot::FileRecord{f.path, st.exists, st.content, st.mode});
     }
     snap.status = "pending";
-    if (auto r = store.save(snap); !r) {
+    std::string pending_text = snapshot::serialize(snap);
+    if (auto r = store.save_text(snap.id, pending_text); !r) {
         // No snapshot, no change: the caller must not claim one was marked failed.
         Error e = r.error();
         e.message += "; nothing was changed";
@@ -135,7 +136,8 @@ Result<void> execute_change(Context& ctx, const ChangeSet& change, snapshot::Sna
                             "", "", real, profile_name, sid});
     }
     snap.status = "committed";
-    TRY_VOID(store.save(snap));
+    std::string committed_text = snapshot::restatus(std::move(pending_text), snap.status);
+    TRY_VOID(committed_text.empty() ? store.save(snap) : store.save_text(snap.id, committed_text));
     return {};
 }
 

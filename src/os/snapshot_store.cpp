@@ -115,8 +115,13 @@ Result<std::optional<snapshot::Snapshot>> SnapshotStore::pending() const
 
 Result<void> SnapshotStore::save(const snapshot::Snapshot& s) const
 {
+    return save_text(s.id, snapshot::serialize(s));
+}
+
+Result<void> SnapshotStore::save_text(int id, const std::string& text) const
+{
     TRY_VOID(ensure());
-    return write_file_atomic(path_of(s.id), snapshot::serialize(s), 0600);
+    return write_file_atomic(path_of(id), text, 0600);
 }
 
 Result<int> SnapshotStore::next_id() const

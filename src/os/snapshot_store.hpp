@@ -23,6 +23,8 @@ class SnapshotStore {
     Result<std::optional<snapshot::Snapshot>> pending() const;
     // Creates the directories when needed; fsyncs before returning.
     Result<void> save(const snapshot::Snapshot& s) const;
+    // The same with the text serialize() gave (see snapshot::restatus).
+    Result<void> save_text(int id, const std::string& text) const;
     Result<int> next_id() const;
     // Keeps the newest `keep` committed snapshots; never removes a pending
     // one or `protect` (the one rollback would use).

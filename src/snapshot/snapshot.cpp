@@ -27,6 +27,16 @@ template <typename T> T whole(const json& v)
 
 }  // namespace
 
+std::string restatus(std::string pending_text, std::string_view status)
+{
+    static constexpr std::string_view k_pending = "\"status\": \"pending\"";
+    auto at = pending_text.find(k_pending);
+    if (at == std::string::npos || pending_text.find(k_pending, at + 1) != std::string::npos) return {};
+    std::string replacement = "\"status\": " + json(std::string(status)).dump();
+    pending_text.replace(at, k_pending.size(), replacement);
+    return pending_text;
+}
+
 std::string serialize(const Snapshot& s)
 {
     json j;

@@ -4,6 +4,7 @@
 // pure. Storage is os/snapshot_store.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/result.hpp"
@@ -38,6 +39,13 @@ struct Snapshot {
 };
 
 std::string serialize(const Snapshot& s);
+// serialize() of the same snapshot with its status changed, from the text of
+// the pending one, without serialising it again: a snapshot of a glob over
+// thousands of interfaces costs as much to serialise as the rest of the
+// apply. serialize() writes the top-level `"status": "pending"` exactly so,
+// and the sequence cannot occur elsewhere (quotes inside strings are
+// escaped). Returns "" when `pending_text` has no such status.
+std::string restatus(std::string pending_text, std::string_view status);
 // Validates everything; the error names `origin` (the file) and what is wrong.
 Result<Snapshot> parse(const std::string& text, const std::string& origin);
 

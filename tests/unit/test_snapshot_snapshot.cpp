@@ -120,3 +120,24 @@ TEST_CASE("a snapshot that would restore a bad key or path is refused")
     CHECK(error_of(file("", 0644)).find("bad file entry") != std::string::npos);
     CHECK(error_of(file("/etc/sysctl.d/90-sysknob.conf", 010000)).find("bad file entry") != std::string::npos);
 }
+
+TEST_CASE("restatus gives what serialize gives for the new status, whatever the content holds")
+{
+    auto s = sample();
+    s.status = "pending";
+    // Text that looks like the status field, inside strings: escaped there.
+    s.profile_content.emplace_back("/p/x.toml", "# \"status\": \"pending\"\n[profile]\nname = \"x\"\n");
+    s.keys.push_back({"net.ipv4.conf.eth0/100.rp_filter", "\"status\": \"pending\""});
+    s.files.push_back({"/etc/sysctl.d/90-sysknob.conf", true, "x = \"status\": \"pending\"\n", 0644});
+    auto pending = serialize(s);
+    for (const char* status : {"committed", "failed"}) {
+        CAPTURE(status);
+        auto t = s;
+        t.status = status;
+        CHECK(restatus(pending, status) == serialize(t));
+    }
+    auto committed = s;
+    committed.status = "committed";
+    CHECK(restatus(serialize(committed), "failed").empty());  // not pending: nothing to change
+    CHECK(restatus("", "committed").empty());
+}
