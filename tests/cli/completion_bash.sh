@@ -30,10 +30,10 @@ complete_line() {
   got=$(printf '%s\n' "${COMPREPLY[@]}" | sort)
 }
 has() { # has WORD WHAT
-  if printf '%s\n' "$got" | grep -qxF -- "$1"; then pass "$2"; else fail "$2: '$1' not among: $(echo $got)"; fi
+  if grep -qxF -- "$1" <<<"$got"; then pass "$2"; else fail "$2: '$1' not among: $(echo $got)"; fi
 }
 lacks() {
-  if printf '%s\n' "$got" | grep -qxF -- "$1"; then fail "$2: '$1' offered: $(echo $got)"; else pass "$2"; fi
+  if grep -qxF -- "$1" <<<"$got"; then fail "$2: '$1' offered: $(echo $got)"; else pass "$2"; fi
 }
 
 complete_line "$SYSKNOB" ""

@@ -12,7 +12,7 @@ man_text=$(sed 's/\\-/-/g' "$PAGE")
 
 # in_man NEEDLE WHAT: the page source (hyphens unescaped) contains NEEDLE.
 in_man() {
-  if printf '%s' "$man_text" | grep -qF -- "$1"; then pass "$2"; else fail "$2: '$1' not in man/sysknob.8"; fi
+  if grep -qF -- "$1" <<<"$man_text"; then pass "$2"; else fail "$2: '$1' not in man/sysknob.8"; fi
 }
 
 # long_options HELP-TEXT: the --long options of a CLI11 help screen.
@@ -55,7 +55,7 @@ done
 # Exit codes of the contract.
 for code in 0 1 2 64; do
   section=$(printf '%s\n' "$man_text" | sed -n '/^\.SH EXIT STATUS/,/^\.SH FILES/p')
-  if printf '%s\n' "$section" | grep -qx "\.B $code"; then pass "exit status $code is documented"; else fail "exit status $code missing from EXIT STATUS"; fi
+  if grep -qx "\.B $code" <<<"$section"; then pass "exit status $code is documented"; else fail "exit status $code missing from EXIT STATUS"; fi
 done
 
 done_testing

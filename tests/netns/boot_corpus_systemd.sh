@@ -68,7 +68,7 @@ check_tree() {
   fi
   local k
   for k in forwarding disable_ipv6 addr_gen_mode; do
-    if printf '%s\n' "$names" | grep -qx "net\.ipv6\.conf\.all\.$k"; then
+    if grep -qx "net\.ipv6\.conf\.all\.$k" <<<"$names"; then
       skip_re+="|net\\.ipv6\\.conf\\.[^.]+\\.$k"
       keep_re+="|net\\.ipv6\\.conf\\.all\\.$k"
     fi
@@ -85,11 +85,11 @@ check_tree() {
     if [ $(( 0$(stat -c %a "$path") & 0200 )) -eq 0 ]; then
       why+=" $key(read-only)"; skipped=$((skipped + 1)); continue
     fi
-    if printf '%s\n' "$refused" | grep -qxF -- "$key"; then
+    if grep -qxF -- "$key" <<<"$refused"; then
       why+=" $key(refused)"; skipped=$((skipped + 1)); continue
     fi
-    if [ -n "$skip_re" ] && printf '%s\n' "$key" | grep -qxE "$skip_re" &&
-      ! printf '%s\n' "$key" | grep -qxE "$keep_re"; then
+    if [ -n "$skip_re" ] && grep -qxE "$skip_re" <<<"$key" &&
+      ! grep -qxE "$keep_re" <<<"$key"; then
       why+=" $key(rewritten)"; skipped=$((skipped + 1)); continue
     fi
     got=$(proc "$key" | sed 's/^ //; s/ $//')
