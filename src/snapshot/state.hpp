@@ -3,7 +3,9 @@
 // the value each key had before sysknob first changed it (the baseline a
 // key returns to when a later profile stops setting it). Pure.
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/result.hpp"
@@ -21,5 +23,15 @@ struct State {
 
 std::string serialize_state(const State& s);
 Result<State> parse_state(const std::string& text, const std::string& origin);
+
+namespace detail {
+// parse_state()'s two readers, for the differential tests and the fuzzer.
+// The fast one accepts only the exact layout serialize_state() writes with
+// plain strings (printable ASCII, no escapes) and says nullopt for anything
+// else; the general one reads any JSON. Where the fast one gives a State,
+// the general one gives the same.
+std::optional<State> parse_state_canonical(std::string_view text);
+Result<State> parse_state_json(const std::string& text, const std::string& origin);
+}  // namespace detail
 
 }  // namespace sysknob::snapshot
