@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <unistd.h>
@@ -31,9 +33,19 @@ Result<snapshot::Snapshot> new_snapshot(Context& ctx, const std::string& kind)
     snapshot::Snapshot s;
     TRY(s.id, store.next_id());
     s.kind = kind;
-    std::time_t now = std::time(nullptr);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    // UTC from the calendar arithmetic of <chrono>: gmtime() and strftime()
+    // load the time zone (tzset reads /etc/localtime) on every apply for a
+    // result that does not use it.
+    using namespace std::chrono;
+    auto now = floor<seconds>(system_clock::now());
+    auto day = floor<days>(now);
+    year_month_day date{day};
+    hh_mm_ss time{now - day};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                  static_cast<long>(time.hours().count()), static_cast<long>(time.minutes().count()),
+                  static_cast<long>(time.seconds().count()));
     s.created = buf;
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
