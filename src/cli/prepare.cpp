@@ -182,7 +182,6 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     auto& ns = p.new_state;
     ns.profiles = r.names;
     ns.priority = o.priority;
-    if (o.persist_only) ns.baseline = p.old_state.baseline;
     // The items come in key order within each write rank, so the maps are
     // filled at their end and the old baseline is walked with a cursor:
     // amortised O(1) per key, for globs over thousands of interfaces.
@@ -196,16 +195,34 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
         if (it != old_baseline.end()) cursor = it;
         return it;
     };
+    // The new baseline: the old baseline of each key this profile sets, and
+    // the live value of each key it changes for the first time (with
+    // --persist-only, the old baseline as it is). It equals the old one when
+    // every old entry is still set and no key is new to it; only then is it
+    // left unbuilt (see state_changes below).
+    size_t baseline_kept = 0;
+    bool baseline_grows = false;
     for (const auto& item : p.plan.items) {
         if (item.restore) continue;
         ns.keys.emplace_hint(ns.keys.end(), item.key, item.desired);
-        if (auto it = old_baseline_of(item.key); it != old_baseline.end())
-            ns.baseline.insert_or_assign(ns.baseline.end(), item.key, it->second);
+        bool had = old_baseline_of(item.key) != old_baseline.end();
+        baseline_kept += had;
         if (item.status == plan::Status::change && !o.persist_only) {
-            ns.baseline.emplace(item.key, item.raw_live);
+            baseline_grows = baseline_grows || !had;
             p.change.live.push_back({item.key, item.raw_live, item.desired});
         }
     }
+    const bool baseline_same = o.persist_only || (!baseline_grows && baseline_kept == old_baseline.size());
+    auto build_baseline = [&] {
+        if (o.persist_only) ns.baseline = old_baseline;
+        cursor = old_baseline.begin();
+        for (const auto& item : p.plan.items) {
+            if (item.restore) continue;
+            if (auto it = old_baseline_of(item.key); it != old_baseline.end())
+                ns.baseline.insert_or_assign(ns.baseline.end(), item.key, it->second);
+            if (item.status == plan::Status::change && !o.persist_only) ns.baseline.emplace(item.key, item.raw_live);
+        }
+    };
     for (const auto& item : p.plan.items)
         if (item.restore && item.status == plan::Status::change)
             p.change.live.push_back({item.key, item.raw_live, item.desired});
@@ -230,7 +247,10 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
         std::string modules = persist::render_modules_load(r, ns.modules);
         TRY_VOID(want_file(ctx, p.change, ctx.paths.modules_load_conf(), ns.modules.empty() ? nullptr : &modules));
     }
-    bool state_changes = !p.had_state || !(ns == p.old_state);
+    const auto& os_ = p.old_state;
+    bool state_changes = !p.had_state || !baseline_same || ns.profiles != os_.profiles || ns.priority != os_.priority ||
+                         ns.modules != os_.modules || ns.keys != os_.keys;
+    if (state_changes) build_baseline();
     // An unprivileged diff cannot look into root's 0700 state directory;
     // it compares values only, so the state file is left out of its plan.
     bool state_hidden =
