@@ -281,5 +281,8 @@ for N in 500 1000 2000 4000; do
 done
 
 echo
-echo "shipped profiles: sysknob lint exit $lint_rc; sysknob --version: $ver_calls syscalls"
+# Exit 1 is expected here: in a child network namespace some host-wide keys
+# of the shipped profiles (netdev_max_backlog, neigh gc_thresh*) are not
+# visible, and live lint says so (SK1005). W5 times the lint, not its verdict.
+echo "shipped profiles: sysknob lint exit $lint_rc (1 expected in a child namespace: SK1005 for host-only keys, see run.log); sysknob --version: $ver_calls syscalls"
 py report "$res" "$res/latest.json"
