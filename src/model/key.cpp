@@ -27,15 +27,22 @@ std::vector<std::string> key_segments(std::string_view key)
     return out;
 }
 
+void append_key_path(std::string& out, std::string_view key)
+{
+    size_t at = out.size();
+    out += key;
+    for (size_t i = at; i < out.size(); ++i) {
+        if (out[i] == '.')
+            out[i] = '/';
+        else if (out[i] == '/')
+            out[i] = '.';
+    }
+}
+
 std::string key_to_path(std::string_view key)
 {
-    std::string out(key);
-    for (char& c : out) {
-        if (c == '.')
-            c = '/';
-        else if (c == '/')
-            c = '.';
-    }
+    std::string out;
+    append_key_path(out, key);
     return out;
 }
 

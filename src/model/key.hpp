@@ -18,6 +18,8 @@ std::vector<std::string> key_segments(std::string_view key);
 
 // The relative path below /proc/sys: '.' and '/' swapped.
 std::string key_to_path(std::string_view key);
+// The same, appended to `out` (a reused buffer: no allocation per key).
+void append_key_path(std::string& out, std::string_view key);
 
 // Why a key is not a plain sysctl name ("", "a..b", "/x", NUL, control
 // characters, whitespace, leading dot...), or nullopt when it is one.

@@ -65,14 +65,7 @@ const char* ProcSysctlTree::scratch_path(std::string_view key)
     // thousands of keys, and a string per path is an allocation per key.
     m_path.assign(m_base);
     m_path += '/';
-    size_t at = m_path.size();
-    m_path += key;
-    for (size_t i = at; i < m_path.size(); ++i) {
-        if (m_path[i] == '.')
-            m_path[i] = '/';
-        else if (m_path[i] == '/')
-            m_path[i] = '.';
-    }
+    model::append_key_path(m_path, key);
     return m_path.c_str();
 }
 

@@ -73,11 +73,28 @@ Result<std::string> SnapshotStore::read_checked(int id) const
 
 Result<snapshot::Snapshot> SnapshotStore::load(int id) const
 {
-    std::string path = path_of(id);
     TRY(auto text, read_checked(id));
+    return parse_checked(id, text);
+}
+
+Result<snapshot::Snapshot> SnapshotStore::parse_checked(int id, const std::string& text) const
+{
+    std::string path = path_of(id);
     TRY(auto snap, snapshot::parse(text, path));
     if (snap.id != id) return fail("damaged snapshot '" + path + "': its id is " + std::to_string(snap.id), EINVAL);
     return snap;
+}
+
+Result<std::optional<snapshot::Snapshot>> SnapshotStore::load_if_pending(int id) const
+{
+    // serialize() writes `"status": "pending"` exactly so; without it the
+    // snapshot is not pending and need not be parsed (apply asks on every
+    // run, prune for every snapshot it keeps).
+    TRY(auto text, read_checked(id));
+    if (text.find("\"status\": \"pending\"") == std::string::npos) return std::optional<snapshot::Snapshot>{};
+    TRY(auto s, parse_checked(id, text));
+    if (s.status != "pending") return std::optional<snapshot::Snapshot>{};
+    return std::optional<snapshot::Snapshot>(std::move(s));
 }
 
 Result<std::vector<snapshot::Snapshot>> SnapshotStore::list() const
@@ -104,13 +121,7 @@ Result<std::optional<snapshot::Snapshot>> SnapshotStore::pending() const
     if (::lstat(m_paths.snapshots_dir().c_str(), &st) != 0) return std::optional<snapshot::Snapshot>{};
     TRY(auto ids, ids_in(m_paths.snapshots_dir()));
     if (ids.empty()) return std::optional<snapshot::Snapshot>{};
-    // serialize() writes `"status": "pending"` exactly so; without it the
-    // newest snapshot is not pending and need not be parsed on every apply.
-    TRY(auto text, read_checked(ids.back()));
-    if (text.find("\"status\": \"pending\"") == std::string::npos) return std::optional<snapshot::Snapshot>{};
-    TRY(auto s, load(ids.back()));
-    if (s.status != "pending") return std::optional<snapshot::Snapshot>{};
-    return std::optional<snapshot::Snapshot>(std::move(s));
+    return load_if_pending(ids.back());
 }
 
 Result<void> SnapshotStore::save(const snapshot::Snapshot& s) const
@@ -134,17 +145,11 @@ Result<int> SnapshotStore::prune(size_t keep, int protect) const
 {
     TRY(auto ids, ids_in(m_paths.snapshots_dir()));
     if (ids.size() <= keep) return 0;
-    // Pending snapshots are never pruned nor counted. A snapshot is told
-    // pending as pending() tells it, without parsing every snapshot in the
-    // store on every apply (50 by default).
+    // Pending snapshots are never pruned nor counted.
     std::vector<int> committed;
     for (int id : ids) {
-        TRY(auto text, read_checked(id));
-        if (text.find("\"status\": \"pending\"") != std::string::npos) {
-            TRY(auto s, snapshot::parse(text, path_of(id)));
-            if (s.status == "pending") continue;
-        }
-        committed.push_back(id);
+        TRY(auto pending, load_if_pending(id));
+        if (!pending) committed.push_back(id);
     }
     int removed = 0;
     if (committed.size() <= keep) return removed;

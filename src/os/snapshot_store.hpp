@@ -35,6 +35,9 @@ class SnapshotStore {
     Result<void> ensure() const;
     // The file's text after the owner, mode and symlink checks.
     Result<std::string> read_checked(int id) const;
+    Result<snapshot::Snapshot> parse_checked(int id, const std::string& text) const;
+    // The snapshot when it is pending, told by its status marker first.
+    Result<std::optional<snapshot::Snapshot>> load_if_pending(int id) const;
     const Paths& m_paths;
 };
 

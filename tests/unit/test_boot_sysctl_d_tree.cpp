@@ -1,45 +1,21 @@
 // os::read_sysctl_d_tree() on scratch trees: what it gathers for the boot model.
-#include <doctest/doctest.h>
-
-#include <unistd.h>
-
 #include <cstdlib>
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "os/sysctl_d_tree.hpp"
+#include "support/scratch_dir.hpp"
 
 using namespace sysknob;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct ScratchRoot {
-    fs::path path;
-    ScratchRoot()
-    {
-        std::string tmpl = (fs::temp_directory_path() / "sysknob-boot-tree.XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~ScratchRoot()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    void write(const std::string& rel, const std::string& content) const
-    {
-        fs::create_directories((path / rel).parent_path());
-        std::ofstream(path / rel, std::ios::binary) << content;
-    }
-    void link(const std::string& target, const std::string& rel) const
-    {
-        fs::create_directories((path / rel).parent_path());
-        fs::create_symlink(target, path / rel);
-    }
-};
+using ScratchRoot = test::ScratchDir;
 
 const boot::ConfigFile* find(const std::vector<boot::ConfigFile>& files, const std::string& dir,
                              const std::string& name)

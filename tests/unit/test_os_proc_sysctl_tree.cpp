@@ -9,36 +9,14 @@
 #include <vector>
 
 #include "os/proc_sysctl_tree.hpp"
+#include "support/scratch_dir.hpp"
 
 using namespace sysknob;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct ScratchProc {
-    fs::path path;
-    ScratchProc()
-    {
-        std::string tmpl = (fs::temp_directory_path() / "sysknob-proc.XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~ScratchProc()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    void write(const std::string& rel, const std::string& content) const
-    {
-        fs::create_directories((path / rel).parent_path());
-        std::ofstream(path / rel, std::ios::binary) << content;
-    }
-    std::string read(const std::string& rel) const
-    {
-        std::ifstream in(path / rel, std::ios::binary);
-        return std::string(std::istreambuf_iterator<char>(in), {});
-    }
-};
+using ScratchProc = test::ScratchDir;
 
 }  // namespace
 
