@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "kernel/machine.hpp"
 #include "profile/rules.hpp"
 
 namespace sysknob::cli {
@@ -12,6 +13,10 @@ CLI::App* register_lint(CLI::App& app, LintOptions& o, bool full)
     c->add_option("PROFILE", o.profiles, "profile names or paths; each is linted on its own");
     c->add_flag("--strict", o.strict, "treat warnings as errors");
     c->add_flag("--list-rules", o.list_rules, "print the lint rules with their ids and rationale");
+    c->add_flag("--container", o.container,
+                "the profile is for a container: report keys that are not namespaced (they would change the host)");
+    c->add_option("--mem-total", o.mem_total,
+                  "memory of the target machine (bytes, or with K/M/G/T) for machine-aware rules with --kernel");
     return c;
 }
 
@@ -41,6 +46,21 @@ int list_rules(Context& ctx)
 int run_lint(const LintOptions& o, Context& ctx)
 {
     if (o.list_rules) return list_rules(ctx);
+    if (!o.mem_total.empty()) {
+        auto bytes = kernel::parse_size(o.mem_total);
+        if (!bytes) {
+            std::cerr << "sysknob: lint: --mem-total '" << o.mem_total
+                      << "' is not a size (bytes, or a number with K, M, G or T)\nRun 'sysknob lint --help' for usage.\n";
+            return k_exit_usage;
+        }
+        if (ctx.globals.kernel.empty()) {
+            std::cerr << "sysknob: lint: --mem-total describes another machine and needs --kernel; the running one is "
+                         "read from /proc\nRun 'sysknob lint --help' for usage.\n";
+            return k_exit_usage;
+        }
+        ctx.mem_total = bytes;
+    }
+    ctx.container = o.container;
     if (o.profiles.empty()) {
         std::cerr << "sysknob: lint: PROFILE is required\nRun 'sysknob lint --help' for usage.\n";
         return k_exit_usage;

@@ -23,6 +23,8 @@ struct LintOptions {
     std::vector<std::string> profiles;
     bool strict = false;
     bool list_rules = false;
+    bool container = false;
+    std::string mem_total;
 };
 CLI::App* register_lint(CLI::App& app, LintOptions& o, bool full);
 int run_lint(const LintOptions& o, Context& ctx);

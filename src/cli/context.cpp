@@ -4,12 +4,14 @@
 #include <sys/utsname.h>
 
 #include "profile/lint.hpp"
-#include "util/file.hpp"
 #include "util/strings.hpp"
 
 namespace sysknob::cli {
 
-Context::Context(const Globals& g) : globals(g), paths(os::Paths::make(g.root)), tree(paths.proc_sys) {}
+Context::Context(const Globals& g)
+    : globals(g), paths(os::Paths::make(g.root)), tree(paths.proc_sys), machine(paths.proc)
+{
+}
 
 std::string Context::running_release() const
 {
@@ -26,33 +28,41 @@ const kernel::Target& Context::target()
     t.tree = &tree;
     t.live = globals.kernel.empty();
     t.release = t.live ? running_release() : globals.kernel;
+    t.container = container;
+    if (!t.live && mem_total) {
+        t.machine.mem_total_bytes = mem_total;
+        t.mem_total_bytes = *mem_total;
+    }
     return t;
 }
 
 // Reads the few live facts that cross-key rules need, only when the
 // profile has the keys they are about (keeps the common path lean).
+// Offline (--kernel) the machine is not this one: nothing is read, and
+// only what the user passed (--mem-total) is known.
 void Context::add_facts_for(const model::ResolvedProfile& r)
 {
     auto& t = const_cast<kernel::Target&>(target());
     if (!t.live) return;
-    if (r.find("net.netfilter.nf_conntrack_max")) {
-        if (t.mem_total_bytes == 0)
-            if (auto mem = util::read_file("/proc/meminfo", 1u << 20, util::Follow::symlinks)) {
-                auto pos = mem->find("MemTotal:");
-                if (pos != std::string::npos) {
-                    auto fields = util::split_ws(std::string_view(*mem).substr(pos + 9, 40));
-                    if (!fields.empty())
-                        if (auto kb = util::parse_i64(fields[0])) t.mem_total_bytes = static_cast<uint64_t>(*kb) * 1024;
-                }
-            }
-        if (t.conntrack_buckets.empty())
-            if (auto b = tree.read("net.netfilter.nf_conntrack_buckets", ports::Intent::read))
-                t.conntrack_buckets = b->text;
+    static constexpr const char* machine_keys[] = {"net.netfilter.nf_conntrack_max", "fs.file-max", "kernel.pid_max",
+                                                   "vm.nr_hugepages", "vm.min_free_kbytes", "vm.overcommit_memory",
+                                                   "vm.overcommit_ratio"};
+    bool wants_machine = false;
+    for (const char* k : machine_keys)
+        wants_machine = wants_machine || r.find(k);
+    if (wants_machine && !t.machine.mem_total_bytes) {
+        t.machine = machine.read();
+        if (t.machine.mem_total_bytes) t.mem_total_bytes = *t.machine.mem_total_bytes;
     }
+    if (r.find("net.netfilter.nf_conntrack_max") && t.conntrack_buckets.empty())
+        if (auto b = tree.read("net.netfilter.nf_conntrack_buckets", ports::Intent::read)) t.conntrack_buckets = b->text;
     if (r.find("net.ipv4.tcp_congestion_control") && t.available_congestion_control.empty())
         if (auto cc = tree.read("net.ipv4.tcp_available_congestion_control", ports::Intent::read))
             for (auto tok : util::split_ws(cc->text))
                 t.available_congestion_control.emplace_back(tok);
+    if (r.find("net.ipv4.ip_local_port_range") && !r.find("net.ipv4.ip_unprivileged_port_start"))
+        if (auto v = tree.read("net.ipv4.ip_unprivileged_port_start", ports::Intent::read))
+            t.unprivileged_port_start = util::parse_i64(util::trim(v->text));
 }
 
 Context::Loaded Context::load_and_lint(const std::vector<std::string>& args, bool strict)

@@ -4,6 +4,7 @@
 // only layer that prints.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "kernel/target.hpp"
 #include "model/diagnostic.hpp"
 #include "os/paths.hpp"
+#include "os/proc_machine_probe.hpp"
 #include "os/proc_sysctl_tree.hpp"
 #include "profile/loader.hpp"
 
@@ -41,6 +43,11 @@ class Context {
     const Globals& globals;
     os::Paths paths;
     os::ProcSysctlTree tree;
+    os::ProcMachineProbe machine;
+
+    // Lint options that shape the target; set before the first target().
+    bool container = false;             // --container
+    std::optional<uint64_t> mem_total;  // --mem-total (offline)
 
     // The target kernel; reads /proc/meminfo and a few keys on first use.
     const kernel::Target& target();

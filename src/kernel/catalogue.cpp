@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "util/strings.hpp"
+
 namespace sysknob::kernel {
 
 namespace {
@@ -45,6 +47,26 @@ const Param* find_param(std::string_view key)
     std::string generic;
     if (interface_family(key, generic)) return exact(generic);
     return nullptr;
+}
+
+std::string_view default_for(const Param& p, std::string_view release)
+{
+    if (!p.has_default_value) return {};
+    if (!p.default_changed_in.empty() && util::compare_release(release, p.default_changed_in) < 0)
+        return p.default_before;
+    return p.default_value;
+}
+
+std::string_view namespace_name(Namespace ns)
+{
+    switch (ns) {
+    case Namespace::net: return "net";
+    case Namespace::ipc: return "ipc";
+    case Namespace::user: return "user";
+    case Namespace::uts: return "uts";
+    case Namespace::global: return "global";
+    }
+    return "global";
 }
 
 }  // namespace sysknob::kernel

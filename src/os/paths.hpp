@@ -9,6 +9,7 @@ namespace sysknob::os {
 
 struct Paths {
     std::string root;  // "" = /
+    std::string proc = "/proc";
     std::string proc_sys = "/proc/sys";
     std::string sys_module = "/sys/module";
     std::string shipped_dir;  // shipped profiles and schemas

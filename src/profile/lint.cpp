@@ -6,6 +6,7 @@
 #include "kernel/catalogue.hpp"
 #include "kernel/expand.hpp"
 #include "model/key.hpp"
+#include "profile/machine_rules.hpp"
 #include "profile/rules.hpp"
 #include "util/strings.hpp"
 
@@ -20,8 +21,9 @@ using model::Setting;
 using model::Severity;
 using model::ValueKind;
 
-// Approximate kernel memory per conntrack entry (struct nf_conn plus its
-// hash node on x86_64); seed 004 sizes tables with this figure.
+// Approximate kernel memory per conntrack entry on x86_64: struct nf_conn
+// (slab object of about 256-320 bytes depending on config) with its two
+// tuple hash nodes inside it (net/netfilter/nf_conntrack_core.c).
 constexpr uint64_t k_conntrack_entry_bytes = 320;
 
 bool at_or_after(const std::string& release, std::string_view version)
@@ -80,6 +82,7 @@ class Linter {
             add("SK2005", s, "'" + s.key + "' is a legacy name", "use '" + std::string(p->replaced_by) + "'");
             return;
         }
+        namespace_notes(s, p);
         if (!check_presence(s, p)) return;
         if (p) check_shape(s, *p);
     }
@@ -152,14 +155,31 @@ class Linter {
         if (!p) return;
         const std::string& r = m_target.release;
         if (!p->noop_since.empty() && at_or_after(r, p->noop_since))
-            add("SK2003", s, "'" + s.key + "' has no effect since Linux " + std::string(p->noop_since), "drop it");
-        // Profiles are written for current kernels: warn where the target
-        // is older than the change, so the key still has its old meaning.
-        if (!p->changed_in.empty() && !at_or_after(r, p->changed_in) && !m_target.live)
-            add("SK2004", s,
-                "'" + s.key + "' changed meaning in Linux " + std::string(p->changed_in) + " (target " + r +
-                    "): " + std::string(p->change_note),
-                "check the value against the target kernel's documentation");
+            add("SK2003", s, "'" + s.key + "' has no effect since Linux " + std::string(p->noop_since),
+                "drop it (" + std::string(p->source) + ")");
+        // Only a change of meaning is worth a warning: a default that
+        // changed does not matter for a key the profile pins, since the
+        // pinned value means the same on both kernels.
+        if (p->meaning_changed_in.empty() || at_or_after(r, p->meaning_changed_in)) return;
+        bool applies = p->meaning_values.empty();
+        for (auto x : s.value.numbers)
+            applies = applies || std::find(p->meaning_values.begin(), p->meaning_values.end(), x) != p->meaning_values.end();
+        if (!applies) return;
+        add("SK2004", s,
+            "'" + s.key + "' = " + s.value.render() + " means something else before Linux " +
+                std::string(p->meaning_changed_in) + " (target " + r + "): " + std::string(p->meaning_change_note),
+            "check the value against the target kernel's documentation");
+    }
+
+    // A container owns only its namespaces' copies; a global key written
+    // from it changes the host (or is refused when /proc/sys is read-only).
+    void namespace_notes(const Setting& s, const Param* p)
+    {
+        if (!m_target.container || !p || p->ns != kernel::Namespace::global) return;
+        add("SK1008", s,
+            "'" + s.key + "' is global, not per container: written from a container it changes the whole host or is "
+            "refused",
+            "set it in the host's profile; a container profile can hold only net, ipc, user and uts keys");
     }
 
     static std::string removal_hint(const std::string& key)
@@ -211,13 +231,37 @@ class Linter {
         }
         for (auto x : v.numbers) {
             if ((p.has_min && x < p.min) || (p.has_max && x > p.max)) {
-                std::string range = "[" + (p.has_min ? std::to_string(p.min) : std::string("..")) + ", " +
-                                    (p.has_max ? std::to_string(p.max) : std::string("..")) + "]";
-                add("SK1004", s, "value " + std::to_string(x) + " of '" + s.key + "' is outside " + range,
-                    "the kernel accepts " + range + (p.unit.empty() ? "" : " (" + std::string(p.unit) + ")"));
+                std::string range = range_text(p.has_min, p.min, p.has_max, p.max);
+                if (p.out_of_range == kernel::OutOfRange::clamp) {
+                    add("SK1007", s, "value " + std::to_string(x) + " of '" + s.key + "' is outside " + range,
+                        "the kernel stores it clamped to " + range);
+                    return;
+                }
+                add("SK1004", s,
+                    "value " + std::to_string(x) + " of '" + s.key + "' is outside " + range +
+                        ": the kernel refuses it (EINVAL)",
+                    "the kernel accepts " + range + (p.unit.empty() ? "" : " (" + std::string(p.unit) + ")") +
+                        (p.out_of_range == kernel::OutOfRange::hz
+                             ? "; the upper bound is INT_MAX / CONFIG_HZ, given here for HZ=1000"
+                             : ""));
                 return;
             }
         }
+        for (auto x : v.numbers) {
+            if ((p.has_advice_min && x < p.advice_min) || (p.has_advice_max && x > p.advice_max)) {
+                add("SK1007", s,
+                    "value " + std::to_string(x) + " of '" + s.key + "' is outside the advised " +
+                        range_text(p.has_advice_min, p.advice_min, p.has_advice_max, p.advice_max),
+                    std::string(p.advice));
+                return;
+            }
+        }
+    }
+
+    static std::string range_text(bool has_lo, int64_t lo, bool has_hi, int64_t hi)
+    {
+        return "[" + (has_lo ? std::to_string(lo) : std::string("..")) + ", " +
+               (has_hi ? std::to_string(hi) : std::string("..")) + "]";
     }
 
     const Setting* get(const std::string& key) const { return m_profile.find(key); }
@@ -235,6 +279,78 @@ class Linter {
         conntrack_sizing();
         risky_timers();
         congestion_control();
+        syn_backlog_with_cookies();
+        tw_reuse_without_timestamps();
+        for (const auto& s : m_profile.settings)
+            interface_scope(s);
+        machine_rules(m_profile, m_target, m_out);
+    }
+
+    // The value the profile gives a key, else the kernel's default for
+    // the target (from the catalogue), else nothing.
+    std::optional<int64_t> effective(const std::string& key) const
+    {
+        if (auto v = scalar(get(key))) return v;
+        const Param* p = kernel::find_param(key);
+        if (!p) return std::nullopt;
+        return util::parse_i64(kernel::default_for(*p, m_target.release));
+    }
+
+    // tcp_conn_request (net/ipv4/tcp_input.c, 4.4+): a full SYN queue sends
+    // cookies when tcp_syncookies is on, and the queue's length is the
+    // listen backlog; sysctl_max_syn_backlog is read only when it is 0.
+    void syn_backlog_with_cookies()
+    {
+        const Setting* backlog = get("net.ipv4.tcp_max_syn_backlog");
+        if (!backlog || !at_or_after(m_target.release, "4.4")) return;
+        auto cookies = effective("net.ipv4.tcp_syncookies");
+        if (!cookies || *cookies == 0) return;
+        add("SK3010", *backlog,
+            "'net.ipv4.tcp_max_syn_backlog' has no effect with tcp_syncookies = " + std::to_string(*cookies) +
+                ": the SYN queue is as long as the listen() backlog, capped by net.core.somaxconn",
+            "drop it and raise net.core.somaxconn and the application's listen() backlog (tcp_conn_request, "
+            "net/ipv4/tcp_input.c)");
+    }
+
+    // tcp_twsk_unique (net/ipv4/tcp_ipv4.c) reuses a TIME_WAIT port only
+    // when the old connection recorded a timestamp.
+    void tw_reuse_without_timestamps()
+    {
+        const Setting* reuse = get("net.ipv4.tcp_tw_reuse");
+        auto on = scalar(reuse);
+        auto ts = scalar(get("net.ipv4.tcp_timestamps"));
+        if (!on || *on == 0 || !ts || *ts != 0) return;
+        add("SK3012", *reuse, "'net.ipv4.tcp_tw_reuse' = " + std::to_string(*on) + " does nothing with tcp_timestamps = 0",
+            "keep net.ipv4.tcp_timestamps = 1 (tcp_twsk_unique needs the timestamp to reuse a TIME_WAIT port)");
+    }
+
+    // How conf.all combines with each interface's own value is per key
+    // (the catalogue's all_semantics): a 0 in conf.all does not switch off
+    // an OR or MAX key on interfaces that exist, and IPv6 ignores conf.all
+    // for some keys entirely. conf.default only reaches interfaces created
+    // later. The "*" glob covers all, default and every interface.
+    void interface_scope(const Setting& s)
+    {
+        static constexpr std::string_view prefixes[] = {"net.ipv4.conf.all.", "net.ipv6.conf.all."};
+        for (auto prefix : prefixes) {
+            if (s.key.compare(0, prefix.size(), prefix) != 0) continue;
+            std::string name = s.key.substr(prefix.size());
+            std::string glob = std::string(prefix.substr(0, prefix.size() - 4)) + "*." + name;
+            if (get(glob)) return;
+            const Param* p = kernel::find_param(s.key);
+            if (!p || s.value.kind != ValueKind::integer) return;
+            std::string_view sem = p->all_semantics;
+            int64_t v = s.value.numbers[0];
+            bool router = effective("net.ipv4.ip_forward").value_or(0) != 0;
+            bool ineffective = sem == "ignored" || ((sem == "or" || sem == "max") && v == 0) ||
+                               (sem == "or-host-and-router" && v == 0 && !router);
+            if (!ineffective) return;
+            add("SK3013", s,
+                "'" + s.key + "' = " + std::to_string(v) + " leaves existing interfaces as they are: " +
+                    std::string(p->all_note),
+                "set '" + glob + "' (quoted \"*\" in TOML) to cover all, default and every existing interface");
+            return;
+        }
     }
 
     void tw_recycle_nat()
@@ -245,7 +361,7 @@ class Linter {
         auto ts = scalar(get("net.ipv4.tcp_timestamps"));
         if (ts && *ts == 0) return;
         add("SK3001", *recycle, "tcp_tw_recycle = 1 with TCP timestamps on drops connections from clients behind NAT",
-            "seed 000: set net.ipv4.tcp_tw_recycle = 0; it was removed in 4.12 for this reason");
+            "set net.ipv4.tcp_tw_recycle = 0; it was removed in 4.12 for this reason (commit 4396e46187ca)");
     }
 
     void port_ranges()
@@ -258,6 +374,24 @@ class Linter {
                 "write [" + std::to_string(hi) + ", " + std::to_string(lo) + "]");
             return;
         }
+        // ipv4_local_port_range (net/ipv4/sysctl_net_ipv4.c, 4.11+) refuses a
+        // low end below ip_unprivileged_port_start with EINVAL.
+        std::optional<int64_t> ups = scalar(get("net.ipv4.ip_unprivileged_port_start"));
+        if (!ups && m_target.live) ups = m_target.unprivileged_port_start;
+        if (!ups && at_or_after(m_target.release, "4.11")) ups = effective("net.ipv4.ip_unprivileged_port_start");
+        if (ups && at_or_after(m_target.release, "4.11") && lo < *ups)
+            add("SK3009", *range,
+                "ip_local_port_range starts at " + std::to_string(lo) + ", below ip_unprivileged_port_start " +
+                    std::to_string(*ups) + ": the kernel refuses it (EINVAL)",
+                "start the range at " + std::to_string(*ups) +
+                    " or above, or lower net.ipv4.ip_unprivileged_port_start in the same profile");
+        // set_local_port_range logs an error for same-parity ends; connect()
+        // walks even and bind(0) odd offsets of the range.
+        if (((lo ^ hi) & 1) == 0)
+            add("SK3011", *range,
+                "ip_local_port_range ends " + std::to_string(lo) + " and " + std::to_string(hi) +
+                    " have the same parity; the kernel logs 'prefer different parity for start/end values'",
+                "make one end odd, e.g. [" + std::to_string(lo) + ", " + std::to_string(hi | 1) + "]");
         const Setting* reserved = get("net.ipv4.ip_local_reserved_ports");
         if (!reserved || reserved->value.kind != ValueKind::string) return;
         std::vector<std::pair<int64_t, int64_t>> spans;
@@ -295,11 +429,17 @@ class Linter {
                     }
         if (!buckets && m_target.live && !m_target.conntrack_buckets.empty())
             buckets = util::parse_i64(util::trim(m_target.conntrack_buckets));
-        if (buckets && *buckets > 0 && *max > 8 * *buckets)
+        // Every connection sits in the hash twice (original and reply
+        // tuple). Since 5.15 the kernel's own default is buckets = max,
+        // two nodes per bucket when full (nf_conntrack_init_start, commit
+        // d532bcd0b269); above 4 x buckets chains pass 8 nodes.
+        if (buckets && *buckets > 0 && *max > 4 * *buckets)
             add("SK3004", *max_s,
                 "nf_conntrack_max " + std::to_string(*max) + " is " + std::to_string(*max / *buckets) +
-                    " entries per hash bucket (" + std::to_string(*buckets) + " buckets)",
-                "seed 002: use buckets = max / 4: [modules.nf_conntrack] hashsize = \"auto\"");
+                    " connections per hash bucket (" + std::to_string(*buckets) + " buckets), " +
+                    std::to_string(2 * *max / *buckets) + " hash nodes per bucket when full",
+                "give [modules.nf_conntrack] hashsize = " + std::to_string(*max) +
+                    " (buckets = max, the kernel's own ratio since 5.15), or at least max / 4");
         if (m_target.mem_total_bytes > 0) {
             uint64_t need = static_cast<uint64_t>(*max) * k_conntrack_entry_bytes;
             if (need > m_target.mem_total_bytes / 4)
@@ -307,7 +447,7 @@ class Linter {
                     "nf_conntrack_max " + std::to_string(*max) + " can take " + std::to_string(need >> 20) +
                         " MiB of kernel memory, more than a quarter of this machine's " +
                         std::to_string(m_target.mem_total_bytes >> 20) + " MiB",
-                    "size the table for the flows you expect (seed 004: about 320 bytes per entry)");
+                    "size the table for the flows you expect (about 320 bytes of kernel memory per entry)");
         }
     }
 
@@ -327,15 +467,16 @@ class Linter {
     void risky_timers()
     {
         timer("net.ipv4.tcp_fin_timeout", 10,
-              "seed 003: it bounds FIN_WAIT_2 only, TIME_WAIT stays 60 s; below 10 s slow peers lose their close");
+              "it bounds FIN_WAIT_2 of orphaned sockets only, TIME_WAIT stays 60 s (TCP_TIMEWAIT_LEN); below 10 s slow "
+              "peers lose their close (ip-sysctl.rst, tcp_fin_timeout)");
         timer("net.ipv4.tcp_keepalive_time", 60,
-              "seed 001: keepalives every few seconds load idle peers and NAT devices; 600 or more is usual");
-        timer("net.ipv4.tcp_keepalive_probes", 3, "seed 001: fewer than 3 probes drops connections on one lost packet");
-        timer("net.ipv4.tcp_keepalive_intvl", 5, "seed 001: probe intervals below 5 s declare peers dead too fast");
+              "keepalives every few seconds load idle peers and NAT devices; 600 or more is usual (ip-sysctl.rst)");
+        timer("net.ipv4.tcp_keepalive_probes", 3, "fewer than 3 probes drops connections on one lost packet");
+        timer("net.ipv4.tcp_keepalive_intvl", 5, "probe intervals below 5 s declare peers dead too fast");
         timer("net.ipv4.tcp_max_tw_buckets", 10000,
-              "seed 000: a small limit logs 'TCP: time wait bucket table overflow' and kills TIME_WAIT early");
+              "a small limit logs 'TCP: time wait bucket table overflow' and kills TIME_WAIT early (ip-sysctl.rst)");
         timer("net.netfilter.nf_conntrack_tcp_timeout_established", 300,
-              "seed 000: idle long-lived connections (SSH, databases) lose their entry and break through NAT");
+              "idle long-lived connections (SSH, databases) lose their entry and break through NAT");
     }
 
     void congestion_control()

@@ -1,6 +1,6 @@
 #pragma once
 // Lint: checks a resolved profile against the catalogue, the target kernel
-// and the seed documents' cross-key rules. Reads the live tree only through
+// and cross-key and machine-aware rules. Reads the live tree only through
 // the SysctlTree port (existence, writability); writes nothing.
 #include "kernel/target.hpp"
 #include "model/diagnostic.hpp"

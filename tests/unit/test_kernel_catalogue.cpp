@@ -11,7 +11,10 @@ TEST_CASE("a concrete interface key finds its family's catalogue entry")
     const kernel::Param* p = kernel::find_param("net.ipv4.conf.eth0/100.rp_filter");
     REQUIRE(p != nullptr);
     CHECK(p->key == "net.ipv4.conf.*.rp_filter");
-    CHECK(p->max == 2);
+    // devinet_conf_proc stores any int; 0..2 is advice (ip-sysctl.rst).
+    CHECK(p->max == 2147483647);
+    CHECK(p->advice_max == 2);
+    CHECK(p->all_semantics == "max");
     CHECK(kernel::find_param("net.ipv4.conf.all.rp_filter") == p);
     CHECK(kernel::find_param("net.ipv4.conf.*.rp_filter") == p);
 }

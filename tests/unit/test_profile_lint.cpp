@@ -191,17 +191,20 @@ const std::vector<Firing>& firing_cases()
         fires("SK1001", E, "net.core.somaxcon", 2, "[sysctl]\nnet.core.somaxcon = 1024\n"),
         fires("SK1002", E, "net.core.somaxconn", 2, "[sysctl]\nnet.core.somaxconn = \"lots\"\n"),
         fires("SK1003", E, "net.ipv4.tcp_rmem", 2, "[sysctl]\nnet.ipv4.tcp_rmem = [4096, 131072]\n"),
-        fires("SK1004", E, "net.ipv4.tcp_sack", 2, "[sysctl]\nnet.ipv4.tcp_sack = 2\n"),
+        fires("SK1004", E, "net.ipv4.tcp_syn_retries", 2, "[sysctl]\nnet.ipv4.tcp_syn_retries = 0\n"),
         fires("SK1005", E, "net.netfilter.nf_conntrack_tcp_loose", 2,
               "[sysctl]\nnet.netfilter.nf_conntrack_tcp_loose = 1\n", Mode::live, "", without_conntrack),
         fires("SK1006", W, "net.core.rmem_max", 2, "[sysctl]\nnet.core.rmem_max = 8388608\n", Mode::live, "",
               [](FakeSysctlTree& t, kernel::Target&) { t.read_only.insert("net.core.rmem_max"); }),
+        fires("SK1007", W, "net.ipv4.tcp_sack", 2, "[sysctl]\nnet.ipv4.tcp_sack = 2\n"),
+        fires("SK1008", W, "vm.swappiness", 2, "[sysctl]\nvm.swappiness = 10\n", Mode::offline, "6.1",
+              [](FakeSysctlTree&, kernel::Target& t) { t.container = true; }),
         fires("SK2001", E, "net.ipv4.tcp_tw_recycle", 2, "[sysctl]\nnet.ipv4.tcp_tw_recycle = 0\n", Mode::offline,
               "5.4"),
         fires("SK2002", E, "net.ipv4.ip_unprivileged_port_start", 2,
               "[sysctl]\nnet.ipv4.ip_unprivileged_port_start = 1024\n", Mode::offline, "4.9"),
         fires("SK2003", W, "net.ipv4.tcp_fack", 2, "[sysctl]\nnet.ipv4.tcp_fack = 0\n", Mode::offline, "5.4"),
-        fires("SK2004", W, "net.core.somaxconn", 2, "[sysctl]\nnet.core.somaxconn = 4096\n", Mode::offline, "4.19"),
+        fires("SK2004", W, "net.ipv4.tcp_tw_reuse", 2, "[sysctl]\nnet.ipv4.tcp_tw_reuse = 2\n", Mode::offline, "4.9"),
         fires("SK2005", E, "net.ipv4.netfilter.ip_conntrack_max", 2,
               "[sysctl]\nnet.ipv4.netfilter.ip_conntrack_max = 65536\n", Mode::offline, "4.4"),
         fires("SK3001", W, "net.ipv4.tcp_tw_recycle", 2, "[sysctl]\nnet.ipv4.tcp_tw_recycle = 1\n", Mode::offline,
@@ -223,6 +226,32 @@ const std::vector<Firing>& firing_cases()
               [](FakeSysctlTree&, kernel::Target& t) {
                   t.available_congestion_control = {"reno", "cubic"};
               }),
+        fires("SK3009", E, "net.ipv4.ip_local_port_range", 2,
+              "[sysctl]\nnet.ipv4.ip_local_port_range = [1000, 60999]\n", Mode::offline, "6.1"),
+        fires("SK3010", W, "net.ipv4.tcp_max_syn_backlog", 2, "[sysctl]\nnet.ipv4.tcp_max_syn_backlog = 16384\n",
+              Mode::offline, "6.1"),
+        fires("SK3011", W, "net.ipv4.ip_local_port_range", 2,
+              "[sysctl]\nnet.ipv4.ip_local_port_range = [10240, 65000]\n"),
+        fires("SK3012", W, "net.ipv4.tcp_tw_reuse", 2,
+              "[sysctl]\nnet.ipv4.tcp_tw_reuse = 1\nnet.ipv4.tcp_timestamps = 0\n"),
+        fires("SK3013", W, "net.ipv6.conf.all.accept_redirects", 2,
+              "[sysctl]\nnet.ipv6.conf.all.accept_redirects = 0\nnet.ipv6.conf.default.accept_redirects = 0\n"),
+        fires("SK3014", W, "fs.file-max", 2, "[sysctl]\nfs.file-max = 1000\n", Mode::live, "",
+              [](FakeSysctlTree&, kernel::Target& t) { t.machine.files_in_use = 5000; }),
+        fires("SK3015", W, "kernel.pid_max", 2, "[sysctl]\nkernel.pid_max = 32768\n", Mode::live, "",
+              [](FakeSysctlTree&, kernel::Target& t) { t.machine.highest_pid = 40000; }),
+        fires("SK3016", W, "vm.nr_hugepages", 2, "[sysctl]\nvm.nr_hugepages = 4096\n", Mode::offline, "6.1",
+              [](FakeSysctlTree&, kernel::Target& t) { t.machine.mem_total_bytes = 4ull << 30; }),
+        fires("SK3017", W, "vm.min_free_kbytes", 2, "[sysctl]\nvm.min_free_kbytes = 1048576\n", Mode::offline, "6.1",
+              [](FakeSysctlTree&, kernel::Target& t) { t.machine.mem_total_bytes = 8ull << 30; }),
+        fires("SK3018", W, "vm.overcommit_memory", 2,
+              "[sysctl]\nvm.overcommit_memory = 2\nvm.overcommit_ratio = 10\n", Mode::live, "",
+              [](FakeSysctlTree&, kernel::Target& t) {
+                  t.machine.mem_total_bytes = 8ull << 30;
+                  t.machine.swap_total_bytes = 0;
+                  t.machine.committed_as_bytes = 4ull << 30;
+              }),
+        fires("SK3019", I, "fs.file-max", 2, "[sysctl]\nfs.file-max = 1000000\n", Mode::offline, "6.1"),
         fires("SK3008", I, "net.netfilter.nf_conntrack_tcp_loose", 2,
               "[sysctl]\nnet.netfilter.nf_conntrack_tcp_loose = { value = 1, optional = true }\n", Mode::live, "",
               without_conntrack),
@@ -250,16 +279,19 @@ const std::vector<Case>& quiet_cases()
         quiet("SK1001", "[sysctl]\nnet.core.somaxconn = 1024\n"),
         quiet("SK1002", "[sysctl]\nnet.core.somaxconn = 1024\nnet.ipv4.tcp_congestion_control = \"cubic\"\n"),
         quiet("SK1003", "[sysctl]\nnet.ipv4.tcp_rmem = [4096, 131072, 6291456]\n"),
-        quiet("SK1004", "[sysctl]\nnet.ipv4.tcp_sack = 1\nnet.ipv4.ip_local_port_range = [1, 65535]\n"),
+        quiet("SK1004", "[sysctl]\nnet.ipv4.tcp_sack = 2\nnet.ipv4.ip_local_port_range = [1024, 65535]\n"
+                        "net.ipv4.tcp_keepalive_time = -1\n"),
         quiet("SK1005", "[sysctl]\nnet.netfilter.nf_conntrack_tcp_loose = 1\n"),
         quiet("SK1006", "[sysctl]\nnet.core.rmem_max = 8388608\n"),
+        quiet("SK1007", "[sysctl]\nnet.ipv4.tcp_sack = 1\nnet.ipv4.tcp_fastopen = 3\n"),
+        quiet("SK1008", "[sysctl]\nvm.swappiness = 10\nnet.ipv4.tcp_sack = 1\n", Mode::offline, "6.1"),
         quiet("SK2001", "[sysctl]\nnet.ipv4.tcp_tw_recycle = 0\n", Mode::offline, "4.4"),
         quiet("SK2002", "[sysctl]\nnet.ipv4.ip_unprivileged_port_start = 1024\n", Mode::offline, "4.11"),
         quiet("SK2003", "[sysctl]\nnet.ipv4.tcp_fack = 0\n", Mode::offline, "4.14"),
-        quiet("SK2004", "[sysctl]\nnet.core.somaxconn = 4096\n", Mode::offline, "5.4"),
+        quiet("SK2004", "[sysctl]\nnet.core.somaxconn = 4096\nnet.ipv4.tcp_tw_reuse = 1\n", Mode::offline, "4.19"),
         quiet("SK2005", "[sysctl]\nnet.netfilter.nf_conntrack_max = 65536\n", Mode::offline, "4.4"),
         quiet("SK3001", "[sysctl]\nnet.ipv4.tcp_tw_recycle = 1\nnet.ipv4.tcp_timestamps = 0\n", Mode::offline, "4.4"),
-        quiet("SK3002", "[sysctl]\nnet.ipv4.ip_local_port_range = [1024, 65000]\n"),
+        quiet("SK3002", "[sysctl]\nnet.ipv4.ip_local_port_range = [1024, 65535]\n"),
         quiet("SK3003", "[sysctl]\nnet.ipv4.ip_local_port_range = [32768, 60999]\n"
                         "net.ipv4.ip_local_reserved_ports = \"50000-50010,55555\"\n"),
         quiet("SK3004",
@@ -271,6 +303,30 @@ const std::vector<Case>& quiet_cases()
                         "net.ipv4.tcp_keepalive_probes = 3\nnet.ipv4.tcp_keepalive_intvl = 5\n"),
         quiet("SK3007", "[sysctl]\nnet.ipv4.tcp_congestion_control = \"cubic\"\n"),
         quiet("SK3008", "[sysctl]\nnet.netfilter.nf_conntrack_tcp_loose = { value = 1, optional = true }\n"),
+        quiet("SK3009", "[sysctl]\nnet.ipv4.ip_local_port_range = [1000, 60999]\nnet.ipv4.ip_unprivileged_port_start = 1000\n",
+              Mode::offline, "6.1"),
+        quiet("SK3010", "[sysctl]\nnet.ipv4.tcp_max_syn_backlog = 16384\nnet.ipv4.tcp_syncookies = 0\n", Mode::offline,
+              "6.1"),
+        quiet("SK3011", "[sysctl]\nnet.ipv4.ip_local_port_range = [10240, 65535]\n"),
+        quiet("SK3012", "[sysctl]\nnet.ipv4.tcp_tw_reuse = 1\nnet.ipv4.tcp_timestamps = 1\n"),
+        quiet("SK3013", "[sysctl]\nnet.ipv6.conf.\"*\".accept_redirects = 0\nnet.ipv4.conf.all.accept_source_route = 0\n"
+                        "net.ipv4.conf.all.rp_filter = 2\n"),
+        quiet("SK3014", "[sysctl]\nfs.file-max = 1000000\n", Mode::live, "",
+              [](FakeSysctlTree&, kernel::Target& t) { t.machine.files_in_use = 5000; }),
+        quiet("SK3015", "[sysctl]\nkernel.pid_max = 4194304\n", Mode::live, "",
+              [](FakeSysctlTree&, kernel::Target& t) { t.machine.highest_pid = 40000; }),
+        quiet("SK3016", "[sysctl]\nvm.nr_hugepages = 512\n", Mode::offline, "6.1",
+              [](FakeSysctlTree&, kernel::Target& t) { t.machine.mem_total_bytes = 4ull << 30; }),
+        quiet("SK3017", "[sysctl]\nvm.min_free_kbytes = 131072\n", Mode::offline, "6.1",
+              [](FakeSysctlTree&, kernel::Target& t) { t.machine.mem_total_bytes = 8ull << 30; }),
+        quiet("SK3018", "[sysctl]\nvm.overcommit_memory = 2\nvm.overcommit_ratio = 80\n", Mode::live, "",
+              [](FakeSysctlTree&, kernel::Target& t) {
+                  t.machine.mem_total_bytes = 8ull << 30;
+                  t.machine.swap_total_bytes = 0;
+                  t.machine.committed_as_bytes = 4ull << 30;
+              }),
+        quiet("SK3019", "[sysctl]\nvm.min_free_kbytes = 131072\n", Mode::offline, "6.1",
+              [](FakeSysctlTree&, kernel::Target& t) { t.machine.mem_total_bytes = 8ull << 30; }),
     };
     return cases;
 }
@@ -476,17 +532,18 @@ TEST_CASE("reserved ports covering the whole range or lying outside it are flagg
     CHECK(with_id(one_free, "SK3003").empty());
 }
 
-TEST_CASE("conntrack max beyond 8 entries per bucket warns, at 8 or with auto hashsize it does not")
+TEST_CASE("conntrack max beyond 4 connections (8 hash nodes) per bucket warns, at 4 or with auto hashsize it does not")
 {
     Scratch s;
     auto t = offline_target("5.4");
     auto over =
-        lint_in(s, "[sysctl]\nnet.netfilter.nf_conntrack_max = 262145\n[modules.nf_conntrack]\nhashsize = 32768\n", t);
+        lint_in(s, "[sysctl]\nnet.netfilter.nf_conntrack_max = 131073\n[modules.nf_conntrack]\nhashsize = 32768\n", t);
     REQUIRE(with_id(over, "SK3004").size() == 1);
     CHECK(with_id(over, "SK3004")[0]->message.find("32768 buckets") != std::string::npos);
-    auto at8 =
-        lint_in(s, "[sysctl]\nnet.netfilter.nf_conntrack_max = 262144\n[modules.nf_conntrack]\nhashsize = 32768\n", t);
-    CHECK(with_id(at8, "SK3004").empty());
+    CHECK(with_id(over, "SK3004")[0]->hint.find("hashsize = 131073") != std::string::npos);
+    auto at4 =
+        lint_in(s, "[sysctl]\nnet.netfilter.nf_conntrack_max = 131072\n[modules.nf_conntrack]\nhashsize = 32768\n", t);
+    CHECK(with_id(at4, "SK3004").empty());
     auto auto_ = lint_in(
         s, "[sysctl]\nnet.netfilter.nf_conntrack_max = 4194304\n[modules.nf_conntrack]\nhashsize = \"auto\"\n", t);
     CHECK(with_id(auto_, "SK3004").empty());
@@ -568,7 +625,88 @@ TEST_CASE("an out-of-range value names the accepted range")
     auto ds = lint_in(s, "[sysctl]\nnet.ipv4.ip_local_port_range = [0, 70000]\n", live_target(tree));
     auto hits = with_id(ds, "SK1004");
     REQUIRE(hits.size() == 1);
-    CHECK(hits[0]->message == "value 0 of 'net.ipv4.ip_local_port_range' is outside [1, 65535]");
+    CHECK(hits[0]->message ==
+          "value 0 of 'net.ipv4.ip_local_port_range' is outside [1, 65535]: the kernel refuses it (EINVAL)");
+    CHECK(hits[0]->hint == "the kernel accepts [1, 65535] (port numbers)");
+}
+
+TEST_CASE("a value the kernel accepts but that makes no sense is a warning, not an error")
+{
+    Scratch s;
+    auto tree = catalogue_tree();
+    // tcp_sack is a u8 (proc_dou8vec_minmax): 2 is stored, 256 is refused.
+    auto two = lint_in(s, "[sysctl]\nnet.ipv4.tcp_sack = 2\n", live_target(tree));
+    REQUIRE(two.size() == 1);
+    CHECK(two[0].id == "SK1007");
+    CHECK(two[0].severity == Severity::warning);
+    CHECK(two[0].message == "value 2 of 'net.ipv4.tcp_sack' is outside the advised [0, 1]");
+    auto big = lint_in(s, "[sysctl]\nnet.ipv4.tcp_sack = 256\n", live_target(tree));
+    REQUIRE(with_id(big, "SK1004").size() == 1);
+    CHECK(with_id(big, "SK1004")[0]->message.find("[0, 255]") != std::string::npos);
+}
+
+TEST_CASE("a default that changed is not reported for a pinned key, a changed meaning is")
+{
+    Scratch s;
+    // somaxconn's default went from 128 to 4096 in 5.4: 4096 pinned means 4096 on 4.19 too.
+    CHECK(lint_in(s, "[sysctl]\nnet.core.somaxconn = 4096\n", offline_target("4.19")).empty());
+    // tcp_tw_reuse = 2 means loopback-only since 4.18; before, any non-zero value meant on.
+    auto ds = lint_in(s, "[sysctl]\nnet.ipv4.tcp_tw_reuse = 2\n", offline_target("4.9"));
+    REQUIRE(with_id(ds, "SK2004").size() == 1);
+    CHECK(with_id(ds, "SK2004")[0]->message.find("before Linux 4.18 (target 4.9)") != std::string::npos);
+    // Only the values whose meaning changed: 1 meant the same.
+    CHECK(with_id(lint_in(s, "[sysctl]\nnet.ipv4.tcp_tw_reuse = 1\n", offline_target("4.9")), "SK2004").empty());
+}
+
+TEST_CASE("tcp_adv_win_scale and udp_wmem_min are reported as having no effect")
+{
+    Scratch s;
+    auto adv = lint_in(s, "[sysctl]\nnet.ipv4.tcp_adv_win_scale = 2\n", offline_target("6.6"));
+    REQUIRE(with_id(adv, "SK2003").size() == 1);
+    CHECK(with_id(adv, "SK2003")[0]->message == "'net.ipv4.tcp_adv_win_scale' has no effect since Linux 6.6");
+    CHECK(with_id(lint_in(s, "[sysctl]\nnet.ipv4.tcp_adv_win_scale = 2\n", offline_target("6.1")), "SK2003").empty());
+    CHECK(with_id(lint_in(s, "[sysctl]\nnet.ipv4.udp_wmem_min = 16384\n", offline_target("5.15")), "SK2003").size() ==
+          1);
+}
+
+TEST_CASE("conf.all alone is reported for keys whose all value does not reach existing interfaces")
+{
+    Scratch s;
+    auto t = offline_target("6.1");
+    // IPv6 never consults conf.all.accept_redirects (rt6_do_redirect).
+    auto v6 = lint_in(s, "[sysctl]\nnet.ipv6.conf.all.accept_redirects = 0\n", t);
+    REQUIRE(with_id(v6, "SK3013").size() == 1);
+    CHECK(with_id(v6, "SK3013")[0]->hint.find("net.ipv6.conf.*.accept_redirects") != std::string::npos);
+    // IPv4 ORs all and the interface on a host, ANDs them on a router.
+    CHECK(with_id(lint_in(s, "[sysctl]\nnet.ipv4.conf.all.accept_redirects = 0\n", t), "SK3013").size() == 1);
+    CHECK(with_id(lint_in(s, "[sysctl]\nnet.ipv4.ip_forward = 1\nnet.ipv4.conf.all.accept_redirects = 0\n", t),
+                  "SK3013")
+              .empty());
+    // accept_source_route is an AND: conf.all = 0 is enough.
+    CHECK(with_id(lint_in(s, "[sysctl]\nnet.ipv4.conf.all.accept_source_route = 0\n", t), "SK3013").empty());
+    // The glob covers the interfaces.
+    CHECK(with_id(lint_in(s,
+                          "[sysctl]\nnet.ipv4.conf.all.accept_redirects = 0\n"
+                          "net.ipv4.conf.\"*\".accept_redirects = 0\n",
+                          t),
+                  "SK3013")
+              .empty());
+}
+
+TEST_CASE("the port range may not start below the unprivileged port start the profile or kernel has")
+{
+    Scratch s;
+    auto tree = catalogue_tree();
+    auto t = live_target(tree);
+    t.unprivileged_port_start = 2000;
+    auto ds = lint_in(s, "[sysctl]\nnet.ipv4.ip_local_port_range = [1024, 65535]\n", t);
+    REQUIRE(with_id(ds, "SK3009").size() == 1);
+    CHECK(with_id(ds, "SK3009")[0]->message ==
+          "ip_local_port_range starts at 1024, below ip_unprivileged_port_start 2000: the kernel refuses it (EINVAL)");
+    // Before 4.11 there is no such key and no such check.
+    CHECK(with_id(lint_in(s, "[sysctl]\nnet.ipv4.ip_local_port_range = [1000, 65535]\n", offline_target("4.9")),
+                  "SK3009")
+              .empty());
 }
 
 TEST_CASE("a string for an integer key and an integer for a string key are refused")
@@ -601,7 +739,7 @@ TEST_CASE("a glob key is checked against the interfaces the live kernel has")
     auto tree = catalogue_tree();
     CHECK(lint_in(s, "[sysctl]\nnet.ipv4.conf.\"*\".rp_filter = 1\n", live_target(tree)).empty());
     auto ds = lint_in(s, "[sysctl]\nnet.ipv4.conf.\"*\".rp_filter = 3\n", live_target(tree));
-    CHECK(with_id(ds, "SK1004").size() == 1);
+    CHECK(with_id(ds, "SK1007").size() == 1);
 }
 
 TEST_CASE("lint ignore suppresses a rule only in the file that lists it")
