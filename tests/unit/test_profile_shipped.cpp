@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernel/target.hpp"
+#include "os/proc_machine_probe.hpp"
 #include "os/proc_sysctl_tree.hpp"
 #include "profile/lint.hpp"
 #include "profile/loader.hpp"
@@ -46,12 +47,13 @@ profile::LoadResult load(const std::string& path)
 
 }  // namespace
 
-TEST_CASE("the seven shipped profiles are found")
+TEST_CASE("the shipped profiles are found")
 {
     auto files = shipped();
-    CHECK(files.size() >= 7);
+    CHECK(files.size() >= 10);
     for (const char* name :
-         {"base", "bulk-transfer", "dns-udp", "high-conn-web", "k8s-node", "low-latency", "nat-gateway"})
+         {"base", "bulk-transfer", "dns-udp", "high-conn-web", "k8s-node", "low-latency", "nat-gateway",
+          "postgresql", "search", "hardening"})
         CHECK(std::find(files.begin(), files.end(), k_dir + "/" + name + ".toml") != files.end());
 }
 
@@ -72,6 +74,26 @@ TEST_CASE("every shipped profile lints without errors for the fleet's kernels of
     }
 }
 
+TEST_CASE("every shipped profile lints clean, without warnings, for current kernels offline")
+{
+    for (const auto& path : shipped()) {
+        auto loaded = load(path);
+        for (const char* release : {"5.15", "6.1", "6.12"}) {
+            CAPTURE(path);
+            CAPTURE(release);
+            kernel::Target t;
+            t.release = release;
+            t.live = false;
+            t.machine.mem_total_bytes = 16ull << 30;
+            t.mem_total_bytes = 16ull << 30;
+            std::string warnings;
+            for (const auto& d : profile::lint(loaded.resolved, t))
+                if (d.severity != model::Severity::info) warnings += model::render_diagnostic(d);
+            CHECK_MESSAGE(warnings.empty(), warnings);
+        }
+    }
+}
+
 TEST_CASE("every shipped profile lints without errors on the running kernel")
 {
     os::ProcSysctlTree tree;
@@ -81,12 +103,8 @@ TEST_CASE("every shipped profile lints without errors on the running kernel")
     t.release = u.release;
     t.live = true;
     t.tree = &tree;
-    if (auto mem = util::read_file("/proc/meminfo", 1u << 20)) {
-        auto pos = mem->find("MemTotal:");
-        if (pos != std::string::npos)
-            if (auto kb = util::parse_i64(util::split_ws(std::string_view(*mem).substr(pos + 9, 40)).at(0)))
-                t.mem_total_bytes = static_cast<uint64_t>(*kb) * 1024;
-    }
+    t.machine = os::ProcMachineProbe().read();
+    t.mem_total_bytes = t.machine.mem_total_bytes.value_or(0);
     if (auto cc = tree.read("net.ipv4.tcp_available_congestion_control", ports::Intent::read))
         for (auto tok : util::split_ws(cc->text))
             t.available_congestion_control.emplace_back(tok);
