@@ -42,7 +42,7 @@ expect_eq "$errors" "" "lintian reports no E: lines"
 # Contents.
 listing=$(dpkg-deb -c "$deb")
 for f in ./usr/sbin/sysknob ./usr/share/sysknob/profiles/nat-gateway.toml \
-         ./usr/share/man/man8/sysknob.8.gz ./usr/share/man/man5/sysknob.toml.5.gz \
+         ./usr/share/man/man8/sysknob.8.gz ./usr/share/man/man5/sysknob.toml.5.gz ./usr/share/man/man7/sysknob-keys.7.gz \
          ./usr/share/doc/sysknob/copyright ./usr/share/doc/sysknob/changelog.Debian.gz \
          ./usr/share/bash-completion/completions/sysknob ./usr/share/zsh/vendor-completions/_sysknob; do
   expect_contains "$listing" " $f" "package holds ${f#.}"

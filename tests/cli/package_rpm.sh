@@ -28,7 +28,7 @@ expect_eq "$out" "sysknob 0.1.0" "package name and version"
 run rpm -qlvp "$rpm"
 listing=$out
 for f in /usr/sbin/sysknob /usr/share/sysknob/profiles/nat-gateway.toml /usr/share/man/man8/sysknob.8 \
-         /usr/share/man/man5/sysknob.toml.5 /usr/share/bash-completion/completions/sysknob \
+         /usr/share/man/man5/sysknob.toml.5 /usr/share/man/man7/sysknob-keys.7 /usr/share/bash-completion/completions/sysknob \
          /usr/share/zsh/vendor-completions/_sysknob /usr/share/doc/sysknob/copyright; do
   expect_contains "$listing" " $f" "rpm holds $f"
 done
