@@ -126,7 +126,7 @@ _sysknob()
         "") opts="" ;;
         list | snapshots | status) opts="" ;;
         show | diff) opts="" ;;
-        lint) opts="--strict --list-rules" ;;
+        lint) opts="--strict --list-rules --container --mem-total" ;;
         apply) opts="--dry-run --check --runtime-only --persist-only --priority --keep" ;;
         rollback) opts="--discard --keep" ;;
     esac
