@@ -331,17 +331,31 @@ class Linter {
     // later. The "*" glob covers all, default and every interface.
     void interface_scope(const Setting& s)
     {
-        static constexpr std::string_view prefixes[] = {"net.ipv4.conf.all.", "net.ipv6.conf.all."};
-        for (auto prefix : prefixes) {
-            if (s.key.compare(0, prefix.size(), prefix) != 0) continue;
-            std::string name = s.key.substr(prefix.size());
-            std::string glob = std::string(prefix.substr(0, prefix.size() - 4)) + "*." + name;
+        static constexpr std::string_view families[] = {"net.ipv4.conf.", "net.ipv6.conf."};
+        for (auto family : families) {
+            if (s.key.compare(0, family.size(), family) != 0) continue;
+            auto rest = std::string_view(s.key).substr(family.size());
+            auto dot = rest.find('.');
+            if (dot == std::string_view::npos) return;
+            auto which = rest.substr(0, dot);
+            std::string name(rest.substr(dot + 1));
+            std::string glob = std::string(family) + "*." + name;
             if (get(glob)) return;
             const Param* p = kernel::find_param(s.key);
             if (!p || s.value.kind != ValueKind::integer) return;
+            if (which == "default") {
+                // conf.all usually decides for existing interfaces; without
+                // it, conf.default changes nothing that exists yet.
+                if (get(std::string(family) + "all." + name)) return;
+                add("SK3013", s, "'" + s.key + "' only reaches interfaces created later: " + std::string(p->all_note),
+                    "set '" + glob + "' (quoted \"*\" in TOML) to cover all, default and every existing interface");
+                return;
+            }
+            if (which != "all") return;
             std::string_view sem = p->all_semantics;
             int64_t v = s.value.numbers[0];
-            bool router = effective("net.ipv4.ip_forward").value_or(0) != 0;
+            bool router = effective("net.ipv4.ip_forward").value_or(0) != 0 ||
+                          scalar(get("net.ipv4.conf.all.forwarding")).value_or(0) != 0;
             bool ineffective = sem == "ignored" || ((sem == "or" || sem == "max") && v == 0) ||
                                (sem == "or-host-and-router" && v == 0 && !router);
             if (!ineffective) return;

@@ -682,6 +682,15 @@ TEST_CASE("conf.all alone is reported for keys whose all value does not reach ex
     CHECK(with_id(lint_in(s, "[sysctl]\nnet.ipv4.ip_forward = 1\nnet.ipv4.conf.all.accept_redirects = 0\n", t),
                   "SK3013")
               .empty());
+    // conf.default alone reaches only interfaces created later.
+    auto def = lint_in(s, "[sysctl]\nnet.ipv4.conf.default.log_martians = 1\n", t);
+    REQUIRE(with_id(def, "SK3013").size() == 1);
+    CHECK(with_id(def, "SK3013")[0]->message.find("only reaches interfaces created later") != std::string::npos);
+    CHECK(with_id(lint_in(s,
+                          "[sysctl]\nnet.ipv4.conf.all.log_martians = 1\nnet.ipv4.conf.default.log_martians = 1\n",
+                          t),
+                  "SK3013")
+              .empty());
     // accept_source_route is an AND: conf.all = 0 is enough.
     CHECK(with_id(lint_in(s, "[sysctl]\nnet.ipv4.conf.all.accept_source_route = 0\n", t), "SK3013").empty());
     // The glob covers the interfaces.
