@@ -44,11 +44,14 @@ class MachineRules {
         m_out.push_back(make_diagnostic(id, s.key, s.where, std::move(message), std::move(hint)));
     }
 
-    void unknown(const Setting& s, const char* fact)
+    // `offline_hint`: what the user can pass with --kernel, or "" when the
+    // fact exists only on the machine itself.
+    void unknown(const Setting& s, const char* fact, const char* offline_hint = "")
     {
-        add("SK3019", s, "'" + s.key + "' not compared with the machine: " + fact + " unknown",
-            m_target.live ? "it could not be read from /proc"
-                          : "offline (--kernel) the machine is not this one: pass --mem-total, or lint on the machine");
+        std::string hint = m_target.live ? "it could not be read from /proc"
+                           : *offline_hint ? std::string("offline (--kernel) the machine is not this one: ") + offline_hint
+                                           : "offline (--kernel) the machine is not this one: lint on the machine";
+        add("SK3019", s, "'" + s.key + "' not compared with the machine: " + fact + " unknown", hint);
     }
 
     // fs.file-max below fs.file-nr's allocated count: opens fail with ENFILE
@@ -87,7 +90,7 @@ class MachineRules {
         const Setting* s = m_profile.find("vm.nr_hugepages");
         auto v = scalar(s);
         if (!v || *v <= 0) return;
-        if (!m_target.machine.mem_total_bytes) return unknown(*s, "the memory size");
+        if (!m_target.machine.mem_total_bytes) return unknown(*s, "the memory size", "pass --mem-total");
         // Offline the page size is the x86_64 default unless /proc says otherwise.
         uint64_t page = m_target.machine.hugepage_bytes.value_or(2ull << 20);
         uint64_t need = static_cast<uint64_t>(*v) * page;
@@ -111,7 +114,7 @@ class MachineRules {
         const Setting* s = m_profile.find("vm.min_free_kbytes");
         auto v = scalar(s);
         if (!v) return;
-        if (!m_target.machine.mem_total_bytes) return unknown(*s, "the memory size");
+        if (!m_target.machine.mem_total_bytes) return unknown(*s, "the memory size", "pass --mem-total");
         uint64_t bytes = static_cast<uint64_t>(*v) * 1024;
         if (bytes > *m_target.machine.mem_total_bytes / 20)
             add("SK3017", *s,
