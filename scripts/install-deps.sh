@@ -17,11 +17,20 @@ extra_pkgs=(
   strace time
 )
 
+# The kernel lab (tests/vm): qemu, a Debian 12 image made with mmdebstrap,
+# a busybox initramfs, Debian's kernel packages (apt-get download) and the
+# project's own .deb (CPack, dpkg-dev).
+vm_pkgs=(
+  qemu-system-x86 mmdebstrap busybox-static cpio kmod e2fsprogs xz-utils
+  dpkg-dev file python3 systemd mount util-linux ccache
+)
+
 want=("${build_pkgs[@]}")
 case "${1:-}" in
   --build) ;;
   --test) want+=("${test_pkgs[@]}") ;;
-  *) want+=("${test_pkgs[@]}" "${extra_pkgs[@]}") ;;
+  --vm) want+=("${vm_pkgs[@]}") ;;
+  *) want+=("${test_pkgs[@]}" "${extra_pkgs[@]}" "${vm_pkgs[@]}") ;;
 esac
 
 missing=()

@@ -1,0 +1,76 @@
+# Kernel lab, host side: one boot of the guest, power cuts, reading results
+# back. Sourced by tests/vm/run.sh.
+#
+# Globals of the scenario being run: RD (its directory), DISK (its raw
+# image), KDIR (the kernel), FLAVOUR (6.1 or 6.12), SEQ (boot counter).
+
+# TCG, not KVM: on this kind of machine a KVM boot hung at "Booting from
+# ROM" (measured). SYSKNOB_VM_ACCEL=kvm tries it where KVM is known to work.
+VM_ACCEL=${SYSKNOB_VM_ACCEL:-tcg}
+VM_SMP=${SYSKNOB_VM_SMP:-2}
+VM_MEM=${SYSKNOB_VM_MEM:-1024}
+# One boot: ~30 s to multi-user on 2 TCG cores; a busy CI machine is slower.
+VM_TIMEOUT=${SYSKNOB_VM_TIMEOUT:-300}
+
+# host_check PASS|FAIL CASE message: a check made by the host (a boot that
+# did not finish, a power cut that did not happen).
+host_check() { echo "$1 ${SEQ:-0} $2 ${*:3}" >>"$RD/host-checks"; [ "$1" = PASS ] || echo "  FAIL [$2] ${*:3}" >&2; }
+
+# vm_boot [--cut] SCENARIO/STEP [ARG,ARG...]: boots the guest once with the
+# step on the kernel command line and waits for it to power off. With
+# --cut, waits for the guest's "LAB-CUT" marker on the second serial port
+# instead and then SIGKILLs qemu: a power cut, whatever the guest had not
+# written to its disk is lost. Returns 1 if the boot did not end as asked.
+vm_boot() {
+  local cut=0
+  [ "$1" = --cut ] && { cut=1; shift; }
+  local step=$1 args=${2:-} t0 pid waited=0 ended=
+  SEQ=$((SEQ + 1))
+  local console=$RD/console-$SEQ.log marker=$RD/marker-$SEQ.log
+  : >"$marker"
+  t0=$(date +%s)
+  qemu-system-x86_64 -accel "$VM_ACCEL" -m "$VM_MEM" -smp "$VM_SMP" -nodefaults -no-reboot -display none \
+    -kernel "$KDIR/vmlinuz" -initrd "$KDIR/initrd.img" \
+    -append "console=ttyS0 root=/dev/vda rw panic=-1 loglevel=4 lab.step=$step lab.seq=$SEQ lab.args=$args" \
+    -drive "file=$DISK,format=raw,if=virtio,cache=writeback" \
+    -serial "file:$console" -serial "file:$marker" >"$RD/qemu-$SEQ.log" 2>&1 &
+  pid=$!
+  QEMU_PID=$pid
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "$cut" = 1 ] && grep -q '^LAB-CUT' "$marker"; then
+      kill -KILL "$pid"; ended=cut; break
+    fi
+    if [ "$waited" -ge "$VM_TIMEOUT" ]; then kill -KILL "$pid"; ended=timeout; break; fi
+    sleep 1; waited=$((waited + 1))
+  done
+  wait "$pid" 2>/dev/null || true
+  QEMU_PID=
+  [ -n "$ended" ] || ended=poweroff
+  echo "  boot $SEQ $step${args:+ ($args)} on $FLAVOUR: $ended after $(($(date +%s) - t0)) s"
+  case "$cut/$ended" in
+    0/poweroff) read_back || return 1
+                [ -f "$RD/out/$SEQ.rc" ] || { host_check FAIL boot "boot $SEQ ($step) powered off without finishing its step"; return 1; }
+                host_check PASS boot "boot $SEQ ($step) ran its step and powered off" ;;
+    1/cut) host_check PASS boot "boot $SEQ ($step): power cut at the guest's signal" ;;
+    *) host_check FAIL boot "boot $SEQ ($step): $ended (power cut expected: $cut); console: $RD/console-$SEQ.log"
+       tail -n 30 "$console" >&2; return 1 ;;
+  esac
+}
+
+# The guest's /lab/out and journal, read with debugfs from the powered-off
+# image: no mount needed. Only after a clean power-off (after a power cut
+# the file system needs the journal replay that the next boot does).
+read_back() {
+  rm -rf "$RD/out" "$RD/journal"
+  debugfs -R "rdump /lab/out $RD" "$DISK" >/dev/null 2>&1
+  debugfs -R "rdump /var/log/journal $RD" "$DISK" >/dev/null 2>&1
+  [ -d "$RD/out" ] || { host_check FAIL boot "cannot read /lab/out back from $DISK"; return 1; }
+}
+
+# The journal of guest boot N (by the boot id the runner wrote).
+guest_journal() {
+  local id
+  id=$(cat "$RD/out/$1.boot" 2>/dev/null | tr -d '-')
+  [ -n "$id" ] || { echo "(no boot id for boot $1)"; return; }
+  journalctl --directory="$RD/journal" -b "$id" --no-pager -o short-monotonic 2>&1
+}
