@@ -33,6 +33,12 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libsystemd0")
 set(CPACK_DEBIAN_COMPRESSION_TYPE "xz")
 
+# Maintainer scripts: prerm warns that removal leaves an applied profile in
+# effect; postrm purge deletes /var/lib/sysknob, warning about settings
+# still applied (tests/vm: scenario package).
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${CMAKE_CURRENT_LIST_DIR}/debian/prerm;${CMAKE_CURRENT_LIST_DIR}/debian/postrm")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
 set(CPACK_SYSKNOB_SOURCE_DIR "${CMAKE_SOURCE_DIR}")
 set(CPACK_SYSKNOB_VERSION "${PROJECT_VERSION}-1")
 set(CPACK_PRE_BUILD_SCRIPTS "${CMAKE_CURRENT_LIST_DIR}/cpack_debian_docs.cmake")

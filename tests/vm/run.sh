@@ -24,7 +24,7 @@ skip() {
 . "$LAB/lib/image.sh"
 . "$LAB/lib/boot.sh"
 for f in "$LAB"/scenarios/*.sh; do . "$f"; done
-SCENARIOS=(reboot powercut hostwide late-iface)
+SCENARIOS=(reboot powercut hostwide late-iface package)
 
 kernels=(6.1 6.12) wanted=() shell=0
 while [ $# -gt 0 ]; do
@@ -68,6 +68,7 @@ t_start=$(date +%s)
 for k in "${!KERNEL_META[@]}"; do fetch_kernel "$k"; done
 base_image
 build_deb
+case " ${wanted[*]} " in *" package "*) prepare_previous_deb ;; esac
 installed_image
 log "image ready after $(($(date +%s) - t_start)) s: $INSTALLED_IMG"
 

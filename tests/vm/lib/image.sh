@@ -225,3 +225,32 @@ installed_image() {
   umount_all
   mv "$INSTALLED_IMG.tmp" "$INSTALLED_IMG"
 }
+
+# prepare_previous_deb: the package of the release before this one, for the
+# upgrade in the package scenario: built from git ($PREVIOUS_COMMIT, a
+# commit of main before the snapshot format could have changed under the
+# lab) with the same packaging, cached as previous-COMMIT.deb. Sets
+# $VMC/previous.deb. SYSKNOB_VM_PREVIOUS_DEB=file.deb uses a given package.
+PREVIOUS_COMMIT=${SYSKNOB_VM_PREVIOUS:-35706cb}
+prepare_previous_deb() {
+  if [ -n "${SYSKNOB_VM_PREVIOUS_DEB:-}" ]; then cp "$SYSKNOB_VM_PREVIOUS_DEB" "$VMC/previous.deb"; return 0; fi
+  local commit cached src=$VMC/previous-src b=$VMC/previous-build launcher=()
+  commit=$(git -C "$SRC" rev-parse --verify -q "$PREVIOUS_COMMIT^{commit}") \
+    || die "previous release $PREVIOUS_COMMIT is not in this git history (SYSKNOB_VM_PREVIOUS=COMMIT or SYSKNOB_VM_PREVIOUS_DEB=file)"
+  cached=$VMC/previous-${commit:0:12}.deb
+  if [ ! -f "$cached" ]; then
+    log "building the previous package from $commit"
+    rm -rf "$src" "$b"
+    mkdir -p "$src"
+    git -C "$SRC" archive "$commit" | tar -x -C "$src"
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    cmake -S "$src" -B "$b" -DCMAKE_INSTALL_PREFIX=/usr -DSYSKNOB_TESTS=OFF -DSYSKNOB_WERROR=OFF \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >"$VMC/previous-build.log" 2>&1 \
+      && cmake --build "$b" -j"$(nproc)" >>"$VMC/previous-build.log" 2>&1 \
+      && (cd "$b" && cpack -G DEB >>"$VMC/previous-build.log" 2>&1) \
+      || { tail -n 40 "$VMC/previous-build.log" >&2; die "building the previous package failed"; }
+    cp "$(ls "$b"/sysknob_*.deb | head -n1)" "$cached"
+    rm -rf "$src" "$b"
+  fi
+  cp "$cached" "$VMC/previous.deb"
+}
