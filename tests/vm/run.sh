@@ -78,7 +78,7 @@ if [ "$shell" = 1 ]; then
   [ -f "$DISK" ] || { DISK=$VMC/shell.img; cp --sparse=always "$INSTALLED_IMG" "$DISK"; }
   log "shell on $DISK ($FLAVOUR): log in as root, no password; 'poweroff' or Ctrl-a x ends it"
   exec qemu-system-x86_64 -accel "$VM_ACCEL" -m "$VM_MEM" -smp "$VM_SMP" -nodefaults -no-reboot -display none \
-    -kernel "$KDIR/vmlinuz" -initrd "$KDIR/initrd.img" -append "console=ttyS0 root=/dev/vda rw" \
+    -kernel "$KDIR/vmlinuz" -initrd "$KDIR/initrd.img" -append "${VM_CMDLINE/panic=-1 /}" \
     -drive "file=$DISK,format=raw,if=virtio" -serial mon:stdio
 fi
 

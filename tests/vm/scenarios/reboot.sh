@@ -5,7 +5,8 @@
 # run.sh puts the profiles of the scenarios asked for into CHAIN_PROFILES:
 # reboot the shipped host profiles, hostwide lab-hostwide, late-iface
 # lab-glob (tests/vm/profiles).
-REBOOT_PROFILES=(base high-conn-web nat-gateway k8s-node)
+# SYSKNOB_VM_REBOOT_PROFILES="a b" narrows it while developing.
+read -r -a REBOOT_PROFILES <<<"${SYSKNOB_VM_REBOOT_PROFILES:-base high-conn-web nat-gateway k8s-node}"
 
 # The scenario a profile's case is reported under.
 chain_label() {
