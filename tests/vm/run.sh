@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
     --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
     -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "lab: unknown option $1" >&2; exit 64 ;;
-    *) declare -F "scenario_${1//-/_}" >/dev/null || { echo "lab: unknown scenario '$1' (--list)" >&2; exit 64; }
+    *) case " ${SCENARIOS[*]} " in *" $1 "*) ;; *) echo "lab: unknown scenario '$1' (--list)" >&2; exit 64 ;; esac
        wanted+=("$1") ;;
   esac
   shift

@@ -189,7 +189,7 @@ installed_image() {
       sha256sum <"$DEB"
       find "$SRC/tests/vm/guest" "$SRC/tests/vm/profiles" "$SRC/tests/vm/lib/expect.py" "$SRC/profiles" \
         -type f -print0 | sort -z | xargs -0 sha256sum
-      [ -f "$VMC/previous.deb" ] && sha256sum <"$VMC/previous.deb"
+      if [ -f "$VMC/previous.deb" ]; then sha256sum <"$VMC/previous.deb"; fi
     } | sha256sum | cut -c1-16)
   INSTALLED_IMG=$VMC/installed-$key.img
   [ -f "$INSTALLED_IMG" ] && return 0
@@ -199,7 +199,7 @@ installed_image() {
   mount_image "$INSTALLED_IMG.tmp" "$m"
   mkdir -p "$m/lab/pkg" "$m/lab/out"
   cp "$DEB" "$m/lab/pkg/sysknob.deb"
-  [ -f "$VMC/previous.deb" ] && cp "$VMC/previous.deb" "$m/lab/pkg/previous.deb"
+  if [ -f "$VMC/previous.deb" ]; then cp "$VMC/previous.deb" "$m/lab/pkg/previous.deb"; fi
   cp -r "$SRC/tests/vm/guest/." "$m/lab/"
   mkdir -p "$m/lab/profiles"
   cp "$SRC"/tests/vm/profiles/*.toml "$m/lab/profiles/"
@@ -208,6 +208,8 @@ installed_image() {
   cp "$SRC"/tests/vm/profiles/*.toml "$m/etc/sysknob/profiles/"
   cp "$SRC/tests/vm/guest/sysknob-lab.service" "$m/etc/systemd/system/"
   ln -sf /etc/systemd/system/sysknob-lab.service "$m/etc/systemd/system/multi-user.target.wants/sysknob-lab.service"
+  # Six gettys on virtual consoles nobody looks at: boot time only.
+  ln -sf /dev/null "$m/etc/systemd/system/getty-static.service"
   # Profiles' expected values, computed on the host from the TOML.
   local p
   mkdir -p "$m/lab/expect"

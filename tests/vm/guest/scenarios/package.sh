@@ -52,9 +52,12 @@ step_cycle() {
 
 step_after_remove() {
   case_is remove
-  local failed
-  failed=$(systemctl --failed --no-legend --plain | grep -v '^$' || true)
-  expect_eq "$failed" "" "no failed unit on the boot after dpkg -r"
+  # What sysknob leaves is read at boot by these two; both must succeed.
+  local u
+  for u in systemd-modules-load.service systemd-sysctl.service; do
+    expect_eq "$(systemctl show -P Result "$u")" success "$u succeeded on the boot after dpkg -r"
+  done
+  expect_modules_before_sysctl
   expect_profile_live "$PROFILE"
   case_is purge
   run dpkg --purge sysknob
