@@ -34,6 +34,14 @@ expect_contains "$(dpkg-deb -f "$deb" Depends)" "libc6" "Depends comes from dpkg
 expect_not_contains "$(dpkg-deb -f "$deb" Depends)" "libstdc++" "libstdc++ is linked statically, not a dependency"
 expect_contains "$(dpkg-deb -f "$deb" Recommends)" "libsystemd0" "Recommends libsystemd0 (dlopen'ed for the journal)"
 
+# Maintainer scripts: removal warns about applied settings, purge deletes
+# the state directory (run for real by the kernel lab, tests/vm).
+control=$(dpkg-deb -I "$deb")
+expect_contains "$control" " prerm " "package has a prerm"
+expect_contains "$control" " postrm " "package has a postrm"
+postrm=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postrm)
+expect_contains "$postrm" "rm -rf /var/lib/sysknob" "postrm purge deletes /var/lib/sysknob"
+
 # lintian: no errors (warnings such as the 0700 state directory are expected).
 run lintian "$deb"
 errors=$(printf '%s\n' "$out" "$err" | grep '^E:' || true)
