@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_pkgs=(
   g++ cmake make pkg-config
-  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libsystemd-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libsystemd-dev libkmod-dev
   doctest-dev libexpected-dev nlohmann-json3-dev
 )
 test_pkgs=(
