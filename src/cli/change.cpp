@@ -11,6 +11,7 @@
 #include "os/fault.hpp"
 #include "os/log.hpp"
 #include "os/snapshot_store.hpp"
+#include "model/value.hpp"
 
 namespace sysknob::cli {
 
@@ -91,8 +92,8 @@ void restore_files(Context& ctx, const snapshot::Snapshot& snap, const std::vect
 
 }  // namespace
 
-Result<void> execute_change(Context& ctx, const ChangeSet& change, snapshot::Snapshot& snap,
-                            const std::string& profile_name)
+Result<void> execute_change(Context& ctx, ChangeSet& change, snapshot::Snapshot& snap, const std::string& profile_name,
+                            std::vector<std::string>* notes)
 {
     os::SnapshotStore store(ctx.paths);
     for (const auto& c : change.live)
@@ -105,6 +106,12 @@ Result<void> execute_change(Context& ctx, const ChangeSet& change, snapshot::Sna
         if (st.exists) TRY_VOID(os::check_owned(real));
         snap.files.push_back(snapshot::FileRecord{f.path, st.exists, st.content, st.mode});
     }
+    // The intent to load goes into the pending snapshot before the first
+    // load: after a crash, rollback unloads what is listed (when unused).
+    for (const auto& l : change.load)
+        snap.modules.push_back(snapshot::ModuleRecord{l.name, "load"});
+    for (const auto& p : change.params)
+        snap.params.push_back(snapshot::ParamRecord{p.module, p.param, p.from, ""});
     snap.status = "pending";
     std::string pending_text = snapshot::serialize(snap);
     if (auto r = store.save_text(snap.id, pending_text); !r) {
@@ -121,15 +128,88 @@ Result<void> execute_change(Context& ctx, const ChangeSet& change, snapshot::Sna
         if (auto r = store.save(snap); !r) spdlog::error("{}", r.error().message);
         return tl::unexpected(e);
     };
-
     std::string sid = std::to_string(snap.id);
+    bool resave = false;  // the pending text no longer describes the snapshot
+
+    // 1. Modules, before the first write: the keys they bring exist only then.
+    std::vector<std::string> loaded;
+    if (!change.load.empty()) {
+        auto r = apply::load_modules(change.load, ctx.modules());
+        if (!r) return mark_failed(r.error());
+        loaded = std::move(*r);
+        // What was really inserted (dependencies included) replaces the intent.
+        std::erase_if(snap.modules, [](const snapshot::ModuleRecord& m) { return m.action == "load"; });
+        for (const auto& m : loaded) {
+            snap.modules.push_back(snapshot::ModuleRecord{m, "load"});
+            os::journal_change({"loaded module '" + m + "' (" + snap.kind + ", snapshot " + sid + "; host-wide)", "",
+                                "", m, profile_name, sid});
+        }
+        // Recorded before anything else changes: a crash from here on
+        // leaves a pending snapshot that names every module to unload.
+        if (auto saved = store.save(snap); !saved) {
+            std::vector<std::string> kept;
+            apply::unload_unused(loaded, ctx.modules(), kept);
+            return mark_failed(saved.error());
+        }
+        pending_text.clear();
+        os::fault_point("module-load");
+    }
+    auto undo_modules = [&](Error e, std::string_view done) -> Result<void> {
+        std::vector<std::string> kept;
+        auto removed = apply::unload_unused(loaded, ctx.modules(), kept);
+        e.message += std::string(done);
+        if (!loaded.empty())
+            e.message += kept.empty() ? "; the modules it loaded were unloaded" : "; " + kept.front();
+        return mark_failed(e);
+    };
+    // 2. The keys a loaded module brought: their values before are the
+    // module's defaults, known only now, recorded before they change.
+    if (!change.after_load.empty()) {
+        for (auto& c : change.after_load) {
+            auto live = ctx.tree.read(c.key, ports::Intent::write);
+            if (!live)
+                return undo_modules(Error{live.error().code, "'" + c.key + "' is missing after loading its module: " +
+                                                                 live.error().message},
+                                    "; nothing else was changed");
+            std::string now = live->text;
+            if (!now.empty() && now.back() == '\n') now.pop_back();
+            if (model::normalize_live(now) == model::normalize_live(c.to)) continue;
+            c.from = now;
+            change.live.push_back(c);
+            snap.keys.push_back(snapshot::KeyState{c.key, c.from});
+        }
+        resave = true;
+    }
+    if (resave) {
+        if (auto r = store.save(snap); !r) return undo_modules(r.error(), "; nothing else was changed");
+        pending_text.clear();
+    }
+    // 3. Live module parameters, read back: the kernel may round or refuse.
+    if (!change.params.empty()) {
+        if (auto r = apply::write_params(change.params, ctx.modules()); !r)
+            return undo_modules(r.error(), "; no key or file was changed");
+        snap.params.clear();
+        for (const auto& p : change.params) {
+            snap.params.push_back(snapshot::ParamRecord{p.module, p.param, p.from, p.kept});
+            os::journal_change({"set module parameter '" + p.module + "." + p.param + "' from '" + p.from + "' to '" +
+                                    p.kept + "' (" + snap.kind + ", snapshot " + sid + "; host-wide)",
+                                "", p.from, p.kept, profile_name, sid});
+        }
+        pending_text.clear();
+    }
+    auto undo_params_and_modules = [&](Error e) -> Result<void> {
+        if (auto u = apply::undo_params(change.params, ctx.modules()); !u)
+            e.message += "; could not put back every module parameter (" + u.error().message + ")";
+        return undo_modules(e, "");
+    };
+
     auto hook = [&](const apply::LiveChange& c) {
         os::journal_change(
             {"set '" + c.key + "' from '" + c.from + "' to '" + c.to + "' (" + snap.kind + ", snapshot " + sid + ")",
              c.key, c.from, c.to, profile_name, sid});
         os::fault_point("live-write");
     };
-    if (auto r = apply::write_live(change.live, ctx.tree, hook); !r) return mark_failed(r.error());
+    if (auto r = apply::write_live(change.live, ctx.tree, hook); !r) return undo_params_and_modules(r.error());
 
     std::vector<std::string> done;
     for (const auto& f : change.files) {
@@ -141,13 +221,26 @@ Result<void> execute_change(Context& ctx, const ChangeSet& change, snapshot::Sna
             auto undo = apply::undo_live(change.live, ctx.tree);
             restore_files(ctx, snap, done);
             e.message += undo ? "; live values and files were put back" : "; could not put back every live value";
-            return mark_failed(e);
+            return undo_params_and_modules(e);
         }
         os::journal_change({(f.remove ? "removed '" : "wrote '") + real + "' (" + snap.kind + ", snapshot " + sid + ")",
                             "", "", real, profile_name, sid});
     }
+    // 4. Unloads last (a rollback's): a module in use stays, with a note;
+    // nothing else depends on it, so the change is still complete.
+    if (!change.unload.empty()) {
+        std::vector<std::string> kept;
+        for (const auto& m : apply::unload_unused(change.unload, ctx.modules(), kept)) {
+            snap.modules.push_back(snapshot::ModuleRecord{m, "unload"});
+            os::journal_change({"unloaded module '" + m + "' (" + snap.kind + ", snapshot " + sid + "; host-wide)", "",
+                                "", m, profile_name, sid});
+        }
+        if (notes) notes->insert(notes->end(), kept.begin(), kept.end());
+        pending_text.clear();
+    }
     snap.status = "committed";
-    std::string committed_text = snapshot::restatus(std::move(pending_text), snap.status);
+    std::string committed_text =
+        pending_text.empty() ? std::string() : snapshot::restatus(std::move(pending_text), snap.status);
     TRY_VOID(committed_text.empty() ? store.save(snap) : store.save_text(snap.id, committed_text));
     return {};
 }

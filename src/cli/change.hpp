@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "apply/modules.hpp"
 #include "apply/transaction.hpp"
 #include "cli/context.hpp"
 #include "snapshot/snapshot.hpp"
@@ -21,18 +22,30 @@ struct FileChange {
 };
 
 struct ChangeSet {
+    std::vector<apply::ModuleLoad> load;         // loaded first, before any write (host-wide)
+    std::vector<apply::LiveChange> after_load;   // keys a loaded module brings: their before is read once it is in
+    std::vector<apply::ParamChange> params;      // live module parameters, written after the loads
     std::vector<apply::LiveChange> live;
     std::vector<FileChange> files;
-    bool empty() const { return live.empty() && files.empty(); }
+    std::vector<std::string> unload;             // (rollback) modules a change loaded: removed last, if unused
+    bool empty() const
+    {
+        return load.empty() && after_load.empty() && params.empty() && live.empty() && files.empty() &&
+               unload.empty();
+    }
 };
 
 // Is this one of the files sysknob writes (so a snapshot may restore it)?
 bool is_managed_path(const std::string& path);
 
-// Fills the snapshot's before-state, then carries the change out. On error
-// the system is as before and the snapshot is marked failed with the reason.
-Result<void> execute_change(Context& ctx, const ChangeSet& change, snapshot::Snapshot& snap,
-                            const std::string& profile_name);
+// Fills the snapshot's before-state, then carries the change out: load
+// modules (recorded in the pending snapshot first), read the keys they
+// bring, write module parameters (read back), live values, files; unload
+// last. On error the system is as before (modules this change loaded are
+// unloaded when unused) and the snapshot is marked failed with the reason.
+// `notes` gets what the operator should know (a module left loaded).
+Result<void> execute_change(Context& ctx, ChangeSet& change, snapshot::Snapshot& snap, const std::string& profile_name,
+                            std::vector<std::string>* notes = nullptr);
 
 // Snapshot skeleton: id, time, user, host, kernel.
 Result<snapshot::Snapshot> new_snapshot(Context& ctx, const std::string& kind);

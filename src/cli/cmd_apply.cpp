@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 #include <unistd.h>
 
@@ -6,7 +7,9 @@
 #include "os/lock.hpp"
 #include "os/log.hpp"
 #include "os/snapshot_store.hpp"
+#include "kernel/catalogue.hpp"
 #include "util/file.hpp"
+#include "util/strings.hpp"
 #include "util/unleak.hpp"
 
 namespace sysknob::cli {
@@ -32,8 +35,22 @@ CLI::App* register_apply(CLI::App& app, ApplyOptions& o, bool full)
 
 namespace {
 
-void print_plan(const Prepared& p, std::ostream& out)
+// Loading a module and its parameters are shared by every network
+// namespace: the plan says so, also when run in a child namespace.
+void print_plan(const Prepared& p, std::ostream& out, bool would)
 {
+    for (const auto& l : p.change.load)
+        out << "  " << (would ? "would load" : "load") << " module " << l.name
+            << (l.options.empty() ? "" : " (" + l.options + ")")
+            << " -- host-wide: every network namespace shares it\n";
+    for (const auto& c : p.change.params)
+        out << "  module parameter " << c.module << "." << c.param << ": " << c.from << " -> " << c.to
+            << " (host-wide)\n";
+    for (const auto& c : p.change.after_load) {
+        std::string module;
+        if (const auto* prm = kernel::find_param(c.key)) module = std::string(prm->module);
+        out << "  " << c.key << ": (comes with " << module << ") -> " << c.to << "\n";
+    }
     for (const auto& c : p.change.live)
         out << "  " << c.key << ": " << (c.from.empty() ? "\"\"" : model::normalize_live(c.from)) << " -> " << c.to
             << "\n";
@@ -47,13 +64,27 @@ nlohmann::json report(const Prepared& p, bool changed, int snapshot_id, const mo
     for (const auto& c : p.change.live)
         changes.push_back(
             {{"key", c.key}, {"from", model::normalize_live(c.from)}, {"to", model::normalize_live(c.to)}});
+    for (const auto& c : p.change.after_load)
+        if (std::none_of(p.change.live.begin(), p.change.live.end(), [&](const auto& l) { return l.key == c.key; }))
+            changes.push_back({{"key", c.key}, {"from", nullptr}, {"to", model::normalize_live(c.to)}});
     nlohmann::json files = nlohmann::json::array();
     for (const auto& f : p.change.files)
         files.push_back({{"path", f.path}, {"action", f.action}});
+    nlohmann::json modules = nlohmann::json::array();
+    for (const auto& l : p.change.load)
+        modules.push_back({{"name", l.name}, {"action", "load"}, {"options", l.options}, {"host_wide", true}});
+    nlohmann::json params = nlohmann::json::array();
+    for (const auto& c : p.change.params)
+        params.push_back({{"module", c.module},
+                          {"param", c.param},
+                          {"from", c.from},
+                          {"to", c.to},
+                          {"kept", c.kept.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.kept)}});
     nlohmann::json d = nlohmann::json::array();
     for (const auto& x : diags)
         d.push_back(diagnostic_json(x));
     nlohmann::json j = {{"changed", changed},     {"changes", changes}, {"files", files},
+                        {"modules", modules},     {"module_params", params},
                         {"warnings", p.warnings}, {"diagnostics", d},   {"skipped", p.plan.skipped}};
     j["snapshot"] = snapshot_id ? nlohmann::json(std::to_string(snapshot_id)) : nlohmann::json(nullptr);
     return j;
@@ -107,6 +138,13 @@ int run_apply(const ApplyOptions& o, Context& ctx)
     auto& p = util::make_until_exit<Prepared>(std::move(*prepared));
     ctx.print_diagnostics(p.loaded.diagnostics);
     if (!p.loaded.ok) return refuse(ctx, "profile has errors; nothing was changed", p.loaded.diagnostics);
+    if (!p.module_errors.empty()) {
+        std::string list;
+        for (const auto& e : p.module_errors)
+            list += "\n  " + e;
+        return refuse(ctx, "refusing to apply: a module the profile needs is missing; nothing was changed:" + list,
+                      p.loaded.diagnostics);
+    }
     if (p.plan.has_refusals() && !o.persist_only) {
         std::string keys;
         for (const auto& i : p.plan.items)
@@ -137,30 +175,44 @@ int run_apply(const ApplyOptions& o, Context& ctx)
             Context::print_json(report(p, false, 0, p.loaded.diagnostics));
         } else {
             std::cout << (o.check ? "would change" : "plan for") << " " << name << ":\n";
-            print_plan(p, std::cout);
+            print_plan(p, std::cout, /*would=*/true);
         }
         return o.check ? k_exit_drift : k_exit_ok;
     }
     if (!ctx.globals.json() && !ctx.globals.quiet) {
         std::cout << "plan for " << name << ":\n";
-        print_plan(p, std::cout);
+        print_plan(p, std::cout, /*would=*/false);
     }
     auto snap = new_snapshot(ctx, "apply");
     if (!snap) return refuse(ctx, snap.error().message);
     snap->profiles = p.loaded.load.resolved.names;
     for (const auto& f : p.loaded.load.resolved.files)
         if (auto text = util::read_file(f, profile::k_max_profile_bytes)) snap->profile_content.emplace_back(f, *text);
-    if (auto r = execute_change(ctx, p.change, *snap, name); !r)
+    std::vector<std::string> notes;
+    if (auto r = execute_change(ctx, p.change, *snap, name, &notes); !r)
         return refuse(ctx, r.error().message + (snap->status == "failed"
                                                     ? " (snapshot " + std::to_string(snap->id) + " marked failed)"
                                                     : ""));
     if (auto pr = store.prune(o.keep, snap->id); !pr) spdlog::warn("{}, ignoring", pr.error().message);
+    for (const auto& n : notes)
+        spdlog::warn("{}", n);
+    for (const auto& c : p.change.params)
+        if (!c.kept.empty() && util::trim(c.kept) != c.to)
+            spdlog::warn("the kernel kept {}.{} = {} (asked for {})", c.module, c.param, c.kept, c.to);
     if (ctx.globals.json()) {
         Context::print_json(report(p, true, snap->id, p.loaded.diagnostics));
     } else if (!ctx.globals.quiet) {
         std::cout << "applied " << name << ": " << p.change.live.size() << " key"
                   << (p.change.live.size() == 1 ? "" : "s") << " changed, " << p.change.files.size() << " file"
-                  << (p.change.files.size() == 1 ? "" : "s") << " written (snapshot " << snap->id
+                  << (p.change.files.size() == 1 ? "" : "s") << " written";
+        if (!snap->modules.empty()) {
+            std::cout << ", module" << (snap->modules.size() == 1 ? "" : "s") << " loaded:";
+            for (const auto& m : snap->modules)
+                std::cout << " " << m.name;
+        }
+        for (const auto& c : p.change.params)
+            std::cout << ", " << c.module << "." << c.param << " = " << c.kept;
+        std::cout << " (snapshot " << snap->id
                   << "; undo with `sysknob rollback`)\n";
     }
     return k_exit_ok;

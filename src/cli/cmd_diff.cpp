@@ -37,7 +37,12 @@ int run_diff(const DiffOptions& o, Context& ctx)
         }
         return k_exit_error;
     }
-    bool in_sync = p.plan.in_sync() && p.shadows.empty();
+    // diff never loads a module: it says what apply would load, and the
+    // keys that module brings were checked against the catalogue by lint.
+    for (const auto& e : p.module_errors)
+        std::cerr << "sysknob: " << e << "\n";
+    bool in_sync = p.plan.in_sync() && p.shadows.empty() && p.change.load.empty() && p.change.params.empty() &&
+                   p.module_errors.empty();
     for (const auto& m : p.unlisted_modules)
         spdlog::warn("module '{}' is needed at boot for this profile's keys but is not listed in any modules-load.d "
                      "file; `sysknob apply` writes /etc/modules-load.d/sysknob.conf",
@@ -54,15 +59,31 @@ int run_diff(const DiffOptions& o, Context& ctx)
             changes.push_back(
                 {{"key", i.key},
                  {"desired", i.desired},
-                 {"live", i.status == plan::Status::missing ? nlohmann::json(nullptr) : nlohmann::json(i.live)},
+                 {"live", i.status == plan::Status::missing || !i.after_load.empty() ? nlohmann::json(nullptr)
+                                                                                       : nlohmann::json(i.live)},
                  {"status", plan::status_name(i.status)}});
+        nlohmann::json modules = nlohmann::json::array();
+        for (const auto& l : p.change.load)
+            modules.push_back({{"name", l.name}, {"action", "load"}, {"options", l.options}, {"host_wide", true}});
+        nlohmann::json params = nlohmann::json::array();
+        for (const auto& c : p.change.params)
+            params.push_back({{"module", c.module}, {"param", c.param}, {"live", c.from}, {"desired", c.to}});
         Context::print_json({{"in_sync", in_sync},
                              {"changes", changes},
+                             {"modules", modules},
+                             {"module_params", params},
+                             {"module_errors", p.module_errors},
                              {"shadowed", shadowed},
                              {"skipped", p.plan.skipped},
                              {"warnings", p.warnings}});
-        return in_sync ? k_exit_ok : k_exit_drift;
+        return !p.module_errors.empty() ? k_exit_error : in_sync ? k_exit_ok : k_exit_drift;
     }
+    for (const auto& l : p.change.load)
+        std::cout << "+ would load module " << l.name << (l.options.empty() ? "" : " (" + l.options + ")")
+                  << " -- host-wide: every network namespace shares it\n";
+    for (const auto& c : p.change.params)
+        std::cout << "~ module parameter " << c.module << "." << c.param << ": " << c.from << " -> " << c.to
+                  << " (host-wide)\n";
     size_t same = 0;
     for (const auto& i : p.plan.items) {
         switch (i.status) {
@@ -71,8 +92,11 @@ int run_diff(const DiffOptions& o, Context& ctx)
             if (ctx.globals.verbose) std::cout << "  " << i.key << " = " << i.live << "\n";
             break;
         case plan::Status::change:
-            std::cout << "~ " << i.key << ": " << i.live << " -> " << i.desired << (i.restore ? "  (restore)" : "")
-                      << "\n";
+            if (!i.after_load.empty())
+                std::cout << "~ " << i.key << ": (comes with " << i.after_load << ") -> " << i.desired << "\n";
+            else
+                std::cout << "~ " << i.key << ": " << i.live << " -> " << i.desired << (i.restore ? "  (restore)" : "")
+                          << "\n";
             break;
         case plan::Status::missing: std::cout << "! " << i.key << ": missing -> " << i.desired << "\n"; break;
         case plan::Status::unwritable:
@@ -87,6 +111,7 @@ int run_diff(const DiffOptions& o, Context& ctx)
     if (!ctx.globals.quiet)
         std::cout << (in_sync ? "in sync: " : "drift: ") << p.plan.items.size() - same << " of " << p.plan.items.size()
                   << " keys differ\n";
+    if (!p.module_errors.empty()) return k_exit_error;
     return in_sync ? k_exit_ok : k_exit_drift;
 }
 

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cerrno>
 #include <iostream>
 #include <unistd.h>
 
@@ -8,6 +10,8 @@
 #include "os/lock.hpp"
 #include "os/log.hpp"
 #include "os/snapshot_store.hpp"
+#include "kernel/catalogue.hpp"
+#include "util/strings.hpp"
 
 namespace sysknob::cli {
 
@@ -77,8 +81,36 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
 
     // Validate the whole snapshot before the first change.
     ChangeSet change;
+    std::vector<std::string> target_loaded;
+    for (const auto& m : target->modules) {
+        if (m.action == "load") {
+            // Only what that change loaded, and only when unused (refcount 0,
+            // checked when it is removed, last): a module that was loaded
+            // before it is never in this list.
+            target_loaded.push_back(m.name);
+            change.unload.push_back(m.name);
+        } else if (auto st = ctx.modules().state(m.name); st && *st == ports::ModuleState::available) {
+            change.load.push_back({m.name, ""});  // rolling back a rollback that unloaded it
+        }
+    }
+    for (const auto& prm : target->params) {
+        auto cur = ctx.modules().read_param(prm.module, prm.param);
+        if (!cur) continue;  // the module is gone, and its parameter with it
+        if (util::trim(cur->text) == util::trim(prm.before)) continue;
+        if (!cur->writable)
+            return refuse(ctx, "cannot roll back: module parameter '" + prm.module + "." + prm.param +
+                                   "' is read-only here");
+        change.params.push_back({prm.module, prm.param, cur->text, prm.before, ""});
+    }
     for (const auto& k : target->keys) {
         auto live = ctx.tree.read(k.key, ports::Intent::write);
+        if (!live && live.error().code == ENOENT) {
+            // A key that a module this change loaded brought goes with it.
+            const auto* prm = kernel::find_param(k.key);
+            if (prm && std::find(target_loaded.begin(), target_loaded.end(), std::string(prm->module)) !=
+                           target_loaded.end())
+                continue;
+        }
         if (!live) return refuse(ctx, "cannot roll back snapshot " + std::to_string(id) + ": " + live.error().message);
         std::string now = live->text;
         if (!now.empty() && now.back() == '\n') now.pop_back();
@@ -106,12 +138,15 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
     if (!snap) return refuse(ctx, snap.error().message);
     snap->undoes = id;
     snap->profiles = {"rollback-of-" + std::to_string(id)};
-    if (auto r = execute_change(ctx, change, *snap, "rollback"); !r)
+    std::vector<std::string> notes;
+    if (auto r = execute_change(ctx, change, *snap, "rollback", &notes); !r)
         return refuse(ctx, r.error().message + (snap->status == "failed"
                                                     ? " (snapshot " + std::to_string(snap->id) + " marked failed)"
                                                     : ""));
     for (const auto& f : target->files)
         os::remove_stale_temporary(ctx.paths.root + f.path);
+    for (const auto& n : notes)
+        spdlog::warn("{}", n);
     target->undone = true;
     if (target->status == "pending") {
         target->status = "failed";
@@ -144,17 +179,31 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
         nlohmann::json files = nlohmann::json::array();
         for (const auto& f : change.files)
             files.push_back({{"path", f.path}, {"action", f.action}});
+        nlohmann::json modules = nlohmann::json::array();
+        for (const auto& m : snap->modules)
+            modules.push_back({{"name", m.name}, {"action", m.action}, {"host_wide", true}});
+        nlohmann::json params = nlohmann::json::array();
+        for (const auto& c : change.params)
+            params.push_back({{"module", c.module}, {"param", c.param}, {"from", c.from}, {"to", c.kept}});
         Context::print_json({{"changed", !change.empty()},
+                             {"modules", modules},
+                             {"module_params", params},
                              {"restored", std::to_string(id)},
                              {"snapshot", std::to_string(snap->id)},
                              {"changes", changes},
                              {"files", files}});
     } else if (!ctx.globals.quiet) {
+        for (const auto& c : change.params)
+            std::cout << "  module parameter " << c.module << "." << c.param << ": " << c.from << " -> " << c.kept
+                      << " (host-wide)\n";
         for (const auto& c : change.live)
             std::cout << "  " << c.key << ": " << model::normalize_live(c.from) << " -> " << model::normalize_live(c.to)
                       << "\n";
         for (const auto& f : change.files)
             std::cout << "  " << f.action << " " << f.path << "\n";
+        for (const auto& m : snap->modules)
+            std::cout << "  " << (m.action == "unload" ? "unloaded" : "loaded") << " module " << m.name
+                      << " (host-wide)\n";
         std::cout << "rolled back snapshot " << id << ": " << change.live.size() << " keys, " << change.files.size()
                   << " files restored (snapshot " << snap->id << " records the replaced state; `sysknob rollback "
                   << snap->id << "` redoes it)\n";

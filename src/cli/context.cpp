@@ -3,6 +3,7 @@
 #include <iostream>
 #include <sys/utsname.h>
 
+#include "os/module_loader_factory.hpp"
 #include "profile/lint.hpp"
 #include "util/strings.hpp"
 
@@ -11,6 +12,12 @@ namespace sysknob::cli {
 Context::Context(const Globals& g)
     : globals(g), paths(os::Paths::make(g.root)), tree(paths.proc_sys), machine(paths.proc)
 {
+}
+
+ports::ModuleLoader& Context::modules()
+{
+    if (!m_modules) m_modules = os::make_module_loader(paths.sys_module);
+    return *m_modules;
 }
 
 std::string Context::running_release() const

@@ -15,6 +15,7 @@
 #include "os/paths.hpp"
 #include "os/proc_machine_probe.hpp"
 #include "os/proc_sysctl_tree.hpp"
+#include "ports/module_loader.hpp"
 #include "profile/loader.hpp"
 
 namespace sysknob::cli {
@@ -49,6 +50,9 @@ class Context {
     bool container = false;             // --container
     std::optional<uint64_t> mem_total;  // --mem-total (offline)
 
+    // Kernel modules and their live parameters; libkmod is opened on first use.
+    ports::ModuleLoader& modules();
+
     // The target kernel; reads /proc/meminfo and a few keys on first use.
     const kernel::Target& target();
     std::string running_release() const;
@@ -68,6 +72,7 @@ class Context {
   private:
     void add_facts_for(const model::ResolvedProfile& r);
     std::unique_ptr<kernel::Target> m_target;
+    std::unique_ptr<ports::ModuleLoader> m_modules;
 };
 
 nlohmann::json diagnostic_json(const model::Diagnostic& d);

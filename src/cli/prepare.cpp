@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "kernel/catalogue.hpp"
+#include "kernel/conntrack.hpp"
+#include "model/key.hpp"
 #include "os/atomic_file.hpp"
 #include "os/sysctl_d_tree.hpp"
 #include "persist/fragments.hpp"
@@ -55,59 +57,115 @@ Result<void> want_file(Context& ctx, ChangeSet& change, const std::string& real,
     return {};
 }
 
-// Modules the profile needs at boot: listed ones, those the catalogue says
-// its keys need, and a congestion-control module that is not built in.
-std::vector<std::string> boot_modules(Context& ctx, const model::ResolvedProfile& r)
+bool load_refused(const model::ResolvedProfile& r, const std::string& module)
 {
-    std::set<std::string> mods;
     for (const auto& m : r.modules)
-        if (m.load) mods.insert(m.name);
+        if (m.name == module) return m.load_refused;
+    return false;
+}
+
+// Whether a key this profile sets that the catalogue says `module` brings
+// is in /proc/sys already: then the kernel has the module, even where
+// /lib/modules is not installed (a container, a minimal image) and a
+// built-in module without parameters has no /sys/module entry.
+bool keys_present(Context& ctx, const model::ResolvedProfile& r, const std::string& module)
+{
+    for (const auto& s : r.settings)
+        if (const auto* p = kernel::find_param(s.key); p && p->module == module && !model::key_has_glob(s.key) &&
+                                                       ctx.tree.probe(s.key) != ports::Access::absent)
+            return true;
+    return false;
+}
+
+// Modules the profile needs: listed ones, those the catalogue says its keys
+// need, and the module of a congestion control that is not built in; a
+// module the profile says `load = false` for is left out. `optional_only`
+// gets those needed only by optional keys (absent is then no error).
+std::vector<std::string> needed_modules(Context& ctx, const model::ResolvedProfile& r,
+                                        std::set<std::string>& optional_only)
+{
+    std::set<std::string> mods, required;
+    for (const auto& m : r.modules)
+        if (m.load) mods.insert(m.name), required.insert(m.name);
+    auto need = [&](const std::string& m, bool optional) {
+        if (load_refused(r, m)) return;
+        mods.insert(m);
+        if (!optional) required.insert(m);
+    };
     for (const auto& s : r.settings) {
-        if (const auto* p = kernel::find_param(s.key); p && !p->module.empty()) mods.insert(std::string(p->module));
+        if (const auto* p = kernel::find_param(s.key); p && !p->module.empty()) need(std::string(p->module), s.optional);
         if (s.key == "net.ipv4.tcp_congestion_control" && s.value.kind == model::ValueKind::string) {
             const std::string& cc = s.value.text;
-            if (cc == "reno" || cc == "cubic") continue;
-            std::string sysmod = ctx.paths.sys_module + "/tcp_" + cc;
-            bool builtin = util::file_exists(sysmod) && !util::file_exists(sysmod + "/initstate");
-            if (!builtin) mods.insert("tcp_" + cc);
+            // reno is part of the TCP core (net/ipv4/tcp_cong.c, tcp_reno).
+            if (cc == "reno") continue;
+            auto st = ctx.modules().state("tcp_" + cc);
+            if (st && *st == ports::ModuleState::builtin) continue;
+            need("tcp_" + cc, s.optional);
         }
     }
+    for (const auto& m : mods)
+        if (!required.count(m)) optional_only.insert(m);
     return {mods.begin(), mods.end()};
 }
 
+// Parameters of [modules.X], "auto" resolved. Those of a module this change
+// loads are given at load time; those of a loaded or built-in module are
+// written live when /sys lets root change them, else a warning says when
+// they take effect.
 std::vector<persist::ModuleOption> module_options(Context& ctx, const model::ResolvedProfile& r,
-                                                  std::vector<std::string>& warnings)
+                                                  const std::vector<std::string>& loading, bool live,
+                                                  Prepared& p)
 {
+    auto& warnings = p.warnings;
     std::vector<persist::ModuleOption> out;
     for (const auto& m : r.modules) {
-        for (const auto& p : m.params) {
-            std::string value = p.value;
-            if (value == "auto" && m.name == "nf_conntrack" && p.name == "hashsize") {
+        for (const auto& param : m.params) {
+            std::string value = param.value;
+            if (value == "auto" && m.name == "nf_conntrack" && param.name == "hashsize") {
                 std::optional<int64_t> max;
                 if (const auto* s = r.find("net.netfilter.nf_conntrack_max");
                     s && s->value.kind == model::ValueKind::integer)
                     max = s->value.numbers[0];
-                else if (auto live = ctx.tree.read("net.netfilter.nf_conntrack_max", ports::Intent::read))
-                    max = util::parse_i64(util::trim(live->text));
+                else if (auto l = ctx.tree.read("net.netfilter.nf_conntrack_max", ports::Intent::read))
+                    max = util::parse_i64(util::trim(l->text));
                 if (!max) {
                     warnings.push_back("cannot resolve hashsize = \"auto\": nf_conntrack_max unknown, ignoring");
                     continue;
                 }
-                value = std::to_string(std::max<int64_t>(1, *max / 4));
+                value = std::to_string(kernel::conntrack_buckets_for(*max, ctx.running_release()));
             } else if (value == "auto") {
-                warnings.push_back("\"auto\" is defined only for nf_conntrack hashsize; '" + m.name + "." + p.name +
+                warnings.push_back("\"auto\" is defined only for nf_conntrack hashsize; '" + m.name + "." + param.name +
                                    "' ignored");
                 continue;
             }
-            std::string sysmod = ctx.paths.sys_module + "/" + m.name;
-            if (util::file_exists(sysmod) && !util::file_exists(sysmod + "/initstate"))
-                warnings.push_back("module '" + m.name +
-                                   "' is built into this kernel and ignores modprobe.d: use the kernel command line '" +
-                                   m.name + "." + p.name + "=" + value + "'");
-            else
-                warnings.push_back("'" + m.name + "." + p.name + "=" + value +
-                                   "' takes effect when the module is next loaded");
-            out.push_back({m.name, p.name, value});
+            out.push_back({m.name, param.name, value});
+            if (!live) continue;
+            if (std::find(loading.begin(), loading.end(), m.name) != loading.end()) {
+                for (auto& l : p.change.load)
+                    if (l.name == m.name) l.options += (l.options.empty() ? "" : " ") + param.name + "=" + value;
+                continue;
+            }
+            auto st = ctx.modules().state(m.name);
+            bool builtin = st && *st == ports::ModuleState::builtin;
+            auto next_time = [&](const std::string& why) {
+                warnings.push_back("'" + m.name + "." + param.name + "=" + value + "' " + why +
+                                   ": it takes effect at the next module load or boot" +
+                                   (builtin ? " (built into this kernel: kernel command line '" + m.name + "." +
+                                                  param.name + "=" + value + "')"
+                                            : ""));
+            };
+            if (!st || (*st != ports::ModuleState::loaded && *st != ports::ModuleState::builtin)) continue;
+            auto cur = ctx.modules().read_param(m.name, param.name);
+            if (!cur) {
+                next_time("is not a live parameter here");
+                continue;
+            }
+            if (util::trim(cur->text) == value) continue;
+            if (!cur->writable) {
+                next_time("cannot change at runtime (read-only in /sys/module)");
+                continue;
+            }
+            p.change.params.push_back({m.name, param.name, cur->text, value, ""});
         }
     }
     return out;
@@ -177,7 +235,37 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     // sets (globs expanded).
     static const std::map<std::string, std::string> k_none;
     const auto& restore = o.persist_only ? k_none : p.old_state.baseline;
-    p.plan = plan::make_plan(r, ctx.tree, o.intent, restore);
+    // Modules first: the plan must know which absent keys a load brings.
+    std::set<std::string> optional_only;
+    p.boot_modules = needed_modules(ctx, r, optional_only);
+    std::vector<std::string> loading, absent_optional;
+    if (!o.persist_only) {
+        for (const auto& m : p.boot_modules) {
+            auto ms = ctx.modules().state(m);
+            if (!ms) {
+                p.module_errors.push_back(ms.error().message);
+                continue;
+            }
+            if (*ms == ports::ModuleState::absent && keys_present(ctx, r, m))
+                continue;  // built in without a /sys/module entry or a modules.builtin to say so
+            if (*ms == ports::ModuleState::available) {
+                loading.push_back(m);
+                p.change.load.push_back({m, ""});
+            } else if (*ms == ports::ModuleState::absent && optional_only.count(m)) {
+                absent_optional.push_back(m);  // its keys are skipped; boot must not look for it either
+            } else if (*ms == ports::ModuleState::absent) {
+                const std::string rel = ctx.modules().release();
+                p.module_errors.push_back("module '" + m + "' does not exist for kernel " + rel +
+                                          ": not built in (modules.builtin) and not in /lib/modules/" + rel +
+                                          "/modules.dep; install the package with this kernel's modules, or drop "
+                                          "[modules." + m + "] and the keys that need it");
+            }
+        }
+    }
+    std::erase_if(p.boot_modules, [&](const std::string& m) {
+        return std::find(absent_optional.begin(), absent_optional.end(), m) != absent_optional.end();
+    });
+    p.plan = plan::make_plan(r, ctx.tree, o.intent, restore, loading);
 
     auto& ns = p.new_state;
     ns.profiles = r.names;
@@ -205,6 +293,12 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     for (const auto& item : p.plan.items) {
         if (item.restore) continue;
         ns.keys.emplace_hint(ns.keys.end(), item.key, item.desired);
+        if (!item.after_load.empty()) {
+            // It did not exist before: there is no value to return to, and
+            // its value before (the module's default) is read after loading.
+            p.change.after_load.push_back({item.key, "", item.desired});
+            continue;
+        }
         bool had = old_baseline_of(item.key) != old_baseline.end();
         baseline_kept += had;
         if (item.status == plan::Status::change && !o.persist_only) {
@@ -217,7 +311,7 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
         if (o.persist_only) ns.baseline = old_baseline;
         cursor = old_baseline.begin();
         for (const auto& item : p.plan.items) {
-            if (item.restore) continue;
+            if (item.restore || !item.after_load.empty()) continue;
             if (auto it = old_baseline_of(item.key); it != old_baseline.end())
                 ns.baseline.insert_or_assign(ns.baseline.end(), item.key, it->second);
             if (item.status == plan::Status::change && !o.persist_only) ns.baseline.emplace(item.key, item.raw_live);
@@ -227,9 +321,8 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
         if (item.restore && item.status == plan::Status::change)
             p.change.live.push_back({item.key, item.raw_live, item.desired});
 
-    auto options = module_options(ctx, r, p.warnings);
-    ns.modules = boot_modules(ctx, r);
-    p.boot_modules = ns.modules;
+    auto options = module_options(ctx, r, loading, !o.persist_only && p.module_errors.empty(), p);
+    ns.modules = p.boot_modules;
     int boot_priority = o.intent == ports::Intent::write || !p.had_state ? o.priority : p.old_state.priority;
     p.shadows = shadows_of(ctx, ns.keys, boot_priority);  // ns.keys: what this profile sets
     if (!ns.modules.empty()) {

@@ -30,7 +30,8 @@ struct Prepared {
     ChangeSet change;
     std::vector<std::string> warnings;
     std::vector<boot::Shadow> shadows;          // other sysctl.d files that win over ours at boot
-    std::vector<std::string> boot_modules;      // modules the profile needs at boot
+    std::vector<std::string> boot_modules;      // modules the profile needs (loaded now, listed for boot)
+    std::vector<std::string> module_errors;     // a needed module that does not exist here: refuse
     std::vector<std::string> unlisted_modules;  // of those, not in any modules-load.d file
 };
 

@@ -47,6 +47,9 @@ void compose_into(ResolvedProfile& into, const Profile& p)
             continue;
         }
         existing->load = existing->load || m.load;
+        // A later `load = false` refuses loading; a later `load = true` lifts it.
+        existing->load_refused = m.load_refused || (existing->load_refused && !m.load);
+        if (m.load_refused) existing->load = false;
         existing->where = m.where;
         for (const auto& param : m.params) {
             bool replaced = false;

@@ -32,6 +32,7 @@ struct ModuleConfig {
     bool load = false;
     std::vector<ModuleParam> params;
     SourceLocation where;
+    bool load_refused = false;  // `load = false` written: sysknob must not load it, even for its keys
 };
 
 // One profile file as read, before composition.

@@ -2,7 +2,7 @@
 // Fault injection for crash-safety tests. In builds with SYSKNOB_TEST_HOOKS,
 // SYSKNOB_FAULT=NAME:N kills the process with SIGKILL the N-th time (1-based)
 // the step NAME is reached ("live-write", "before-rename", "after-rename",
-// "snapshot-written"); SYSKNOB_FAULT=any:N counts every step. In release
+// "snapshot-written", "module-load"); SYSKNOB_FAULT=any:N counts every step. In release
 // builds this compiles to nothing.
 namespace sysknob::os {
 

@@ -1,10 +1,12 @@
 #include "plan/plan.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <deque>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "kernel/catalogue.hpp"
 #include "kernel/expand.hpp"
 #include "kernel/order.hpp"
 #include "model/key.hpp"
@@ -42,9 +44,21 @@ bool Plan::has_refusals() const
 
 namespace {
 
-void observe(Item& item, ports::SysctlTree& tree, ports::Intent intent, const model::Value* desired)
+void observe(Item& item, ports::SysctlTree& tree, ports::Intent intent, const model::Value* desired,
+             const std::vector<std::string>& loading)
 {
     auto live = tree.read(item.key, intent);
+    if (!live && live.error().code == ENOENT && !loading.empty()) {
+        // Not here yet, but a module this change loads brings it: lint
+        // checked the value against the catalogue; its value before is read
+        // once the module is in (cli/change.cpp).
+        if (const auto* p = kernel::find_param(item.key);
+            p && !p->module.empty() && std::find(loading.begin(), loading.end(), p->module) != loading.end()) {
+            item.status = Status::change;
+            item.after_load = std::string(p->module);
+            return;
+        }
+    }
     if (!live) {
         item.status = Status::missing;
         item.error = live.error().message;
@@ -67,7 +81,7 @@ void observe(Item& item, ports::SysctlTree& tree, ports::Intent intent, const mo
 }  // namespace
 
 Plan make_plan(const model::ResolvedProfile& profile, ports::SysctlTree& tree, ports::Intent intent,
-               const std::map<std::string, std::string>& restore)
+               const std::map<std::string, std::string>& restore, const std::vector<std::string>& loading)
 {
     // Linear in the number of concrete keys: a glob over thousands of
     // interfaces yields thousands of items (bench/, W4), so every per-key
@@ -119,7 +133,7 @@ Plan make_plan(const model::ResolvedProfile& profile, ports::SysctlTree& tree, p
         item.pattern = c.setting->key;
         item.desired = rendered;
         item.optional = c.setting->optional;
-        observe(item, tree, intent, &c.setting->value);
+        observe(item, tree, intent, &c.setting->value, loading);
         if (item.optional && item.status == Status::missing) {
             plan.skipped.push_back(item.key);
             continue;
@@ -133,7 +147,7 @@ Plan make_plan(const model::ResolvedProfile& profile, ports::SysctlTree& tree, p
         item.pattern = key;
         item.desired = value;
         item.restore = true;
-        observe(item, tree, intent, nullptr);
+        observe(item, tree, intent, nullptr, {});
         if (item.status == Status::missing) continue;  // the interface is gone; nothing to restore
         plan.items.push_back(std::move(item));
     }

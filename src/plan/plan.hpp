@@ -23,6 +23,7 @@ struct Item {
     Status status = Status::same;
     bool optional = false;
     bool restore = false;  // returning to the pre-sysknob value (key dropped by the new profile)
+    std::string after_load;  // the module this change loads to bring the key ("" = the key is here now)
     std::string error;     // why missing / unwritable
 };
 
@@ -37,7 +38,11 @@ struct Plan {
 
 // Builds the plan. `restore` maps keys that the previous apply set and the
 // new profile no longer sets to the value they had before sysknob.
+// `loading` names the modules the change will load: a key absent now that
+// the catalogue says one of them brings is planned as a change (after_load
+// set, live value unknown) instead of missing.
 Plan make_plan(const model::ResolvedProfile& profile, ports::SysctlTree& tree, ports::Intent intent,
-               const std::map<std::string, std::string>& restore = {});
+               const std::map<std::string, std::string>& restore = {},
+               const std::vector<std::string>& loading = {});
 
 }  // namespace sysknob::plan

@@ -360,8 +360,10 @@ class Reader {
             for (auto&& [pk, pv] : *mt) {
                 std::string param(pk.str());
                 if (param == "load") {
-                    if (auto b = pv.value<bool>())
+                    if (auto b = pv.value<bool>()) {
                         m.load = *b;
+                        m.load_refused = !*b;
+                    }
                     else
                         diag("SK0010", "", pv.source(), "'load' must be true or false", "");
                     continue;

@@ -1,5 +1,6 @@
 #include "snapshot/snapshot.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 
@@ -59,6 +60,13 @@ std::string serialize(const Snapshot& s)
     j["files"] = json::array();
     for (const auto& f : s.files)
         j["files"].push_back({{"path", f.path}, {"existed", f.existed}, {"content", f.content}, {"mode", f.mode}});
+    j["modules"] = json::array();
+    for (const auto& m : s.modules)
+        j["modules"].push_back({{"name", m.name}, {"action", m.action}});
+    j["module_params"] = json::array();
+    for (const auto& p : s.params)
+        j["module_params"].push_back(
+            {{"module", p.module}, {"param", p.param}, {"before", p.before}, {"after", p.after}});
     j["undone"] = s.undone;
     j["undoes"] = s.undoes;
     return j.dump(1) + "\n";
@@ -91,6 +99,14 @@ Result<Snapshot> parse(const std::string& text, const std::string& origin)
         for (const auto& f : j.at("files"))
             s.files.push_back(FileRecord{f.at("path").get<std::string>(), f.at("existed").get<bool>(),
                                          f.at("content").get<std::string>(), whole<unsigned>(f.at("mode"))});
+        // Added with module loading; a snapshot written before has neither.
+        if (j.contains("modules"))
+            for (const auto& m : j.at("modules"))
+                s.modules.push_back(ModuleRecord{m.at("name").get<std::string>(), m.at("action").get<std::string>()});
+        if (j.contains("module_params"))
+            for (const auto& p : j.at("module_params"))
+                s.params.push_back(ParamRecord{p.at("module").get<std::string>(), p.at("param").get<std::string>(),
+                                               p.at("before").get<std::string>(), p.at("after").get<std::string>()});
         s.undone = j.at("undone").get<bool>();
         s.undoes = whole<int>(j.at("undoes"));
     } catch (const json::exception& e) {
@@ -104,6 +120,17 @@ Result<Snapshot> parse(const std::string& text, const std::string& origin)
         if (k.key.empty() || k.key.find("..") != std::string::npos || k.key.front() == '.' ||
             k.value.find('\n') != std::string::npos)
             return bad("bad key entry '" + k.key + "'");
+    auto plain = [](const std::string& w) {
+        return !w.empty() && w.size() <= 64 && std::all_of(w.begin(), w.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        });
+    };
+    for (const auto& m : s.modules)
+        if (!plain(m.name) || (m.action != "load" && m.action != "unload"))
+            return bad("bad module entry '" + m.name + "'");
+    for (const auto& p : s.params)
+        if (!plain(p.module) || !plain(p.param) || p.before.find('\n') != std::string::npos)
+            return bad("bad module parameter entry '" + p.module + "." + p.param + "'");
     for (const auto& f : s.files)
         if (f.path.empty() || f.path.front() != '/' || f.path.find("/../") != std::string::npos || f.mode > 07777)
             return bad("bad file entry '" + f.path + "'");

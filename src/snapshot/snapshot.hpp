@@ -23,6 +23,24 @@ struct FileRecord {
     unsigned mode = 0644;
 };
 
+// A module this change loaded ("load": undo unloads it when unused) or
+// unloaded ("unload", by a rollback: undo loads it again). A pending
+// snapshot lists the modules it is about to load before loading them, so a
+// rollback after a crash can unload them.
+struct ModuleRecord {
+    std::string name;
+    std::string action;  // load | unload
+    bool operator==(const ModuleRecord&) const = default;
+};
+
+// A live module parameter (/sys/module/M/parameters/P) this change wrote.
+struct ParamRecord {
+    std::string module, param;
+    std::string before;  // restored by rollback
+    std::string after;   // what the kernel kept (read back); "" while pending
+    bool operator==(const ParamRecord&) const = default;
+};
+
 struct Snapshot {
     int id = 0;
     std::string kind = "apply";      // apply | rollback
@@ -34,6 +52,8 @@ struct Snapshot {
     std::vector<std::pair<std::string, std::string>> profile_content;  // path, text
     std::vector<KeyState> keys;
     std::vector<FileRecord> files;
+    std::vector<ModuleRecord> modules;  // absent from snapshots before module loading: read as empty
+    std::vector<ParamRecord> params;    // likewise
     bool undone = false;
     int undoes = 0;  // for a rollback: the snapshot it undid
 };
