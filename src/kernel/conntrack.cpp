@@ -11,9 +11,9 @@ namespace sysknob::kernel {
 // nf_conntrack_max = max_factor * nf_conntrack_htable_size.
 //  - Linux 5.15 and later: max_factor = 1, "to keep the average hash chain
 //    length at 2 entries. Each entry has to be added twice (once for
-//    original direction, once for reply)" -- commit "netfilter: conntrack:
-//    sanitize table size default settings" (Florian Westphal, 2021, merged
-//    for 5.15; Documentation/networking/nf_conntrack-sysctl.rst:
+//    original direction, once for reply)" -- commit d532bcd0b269
+//    "netfilter: conntrack: sanitize table size default settings" (Florian
+//    Westphal, 2021, merged for 5.15; Documentation/networking/nf_conntrack-sysctl.rst:
 //    nf_conntrack_max "is set to nf_conntrack_buckets by default").
 //  - Before 5.15: max_factor = 4, "to get the same max as with the old
 //    struct list_heads" (same function; nf_conntrack_max "Default value is

@@ -127,10 +127,16 @@ class Linter {
                 hint = removal_hint(s.key);
             } else if (!p->added_in.empty() && p->added_in.front() != '<' && !at_or_after(r, p->added_in)) {
                 why = "added in Linux " + std::string(p->added_in);
+            } else if (!p->module.empty() && !refuses_load(p->module) && !s.optional) {
+                // apply loads the module before its first write (the key's
+                // module is implied even without [modules.X]): the key is
+                // checked against the catalogue, as for an offline target.
+                version_notes(s, p);
+                return true;
             } else if (!p->module.empty()) {
-                why = "module '" + std::string(p->module) + "' is not loaded";
-                hint = "load it (modprobe " + std::string(p->module) + ") or add [modules." + std::string(p->module) +
-                       "] load = true";
+                const std::string m(p->module);
+                why = "module '" + m + "' is not loaded and this profile says load = false for it";
+                hint = "to let apply load it, write in the profile:\n[modules." + m + "]\nload = true";
             } else if (!p->per_netns) {
                 why = "not visible in this network namespace";
             }
@@ -195,6 +201,13 @@ class Linter {
         }
         add("SK1001", s, "unknown key '" + s.key + "'",
             near.empty() ? "check the name with `sysctl -a`" : "did you mean '" + near + "'?");
+    }
+
+    bool refuses_load(std::string_view module) const
+    {
+        for (const auto& m : m_profile.modules)
+            if (m.name == module) return m.load_refused;
+        return false;
     }
 
     bool exists_live(const std::string& key) { return live_access(key) != ports::Access::absent; }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kernel/catalogue.hpp"
+#include "kernel/conntrack.hpp"
 #include "profile/rules.hpp"
 #include "util/strings.hpp"
 
@@ -213,7 +214,7 @@ class NetRules {
                 for (const auto& p : m.params)
                     if (p.name == "hashsize") {
                         if (p.value == "auto")
-                            buckets = *max / 4;
+                            buckets = kernel::conntrack_buckets_for(*max, m_target.release);
                         else if (auto b = util::parse_i64(p.value))
                             buckets = *b;
                     }

@@ -193,7 +193,8 @@ const std::vector<Firing>& firing_cases()
         fires("SK1003", E, "net.ipv4.tcp_rmem", 2, "[sysctl]\nnet.ipv4.tcp_rmem = [4096, 131072]\n"),
         fires("SK1004", E, "net.ipv4.tcp_syn_retries", 2, "[sysctl]\nnet.ipv4.tcp_syn_retries = 0\n"),
         fires("SK1005", E, "net.netfilter.nf_conntrack_tcp_loose", 2,
-              "[sysctl]\nnet.netfilter.nf_conntrack_tcp_loose = 1\n", Mode::live, "", without_conntrack),
+              "[sysctl]\nnet.netfilter.nf_conntrack_tcp_loose = 1\n[modules.nf_conntrack]\nload = false\n", Mode::live,
+              "", without_conntrack),
         fires("SK1006", W, "net.core.rmem_max", 2, "[sysctl]\nnet.core.rmem_max = 8388608\n", Mode::live, "",
               [](FakeSysctlTree& t, kernel::Target&) { t.read_only.insert("net.core.rmem_max"); }),
         fires("SK1007", W, "net.ipv4.tcp_sack", 2, "[sysctl]\nnet.ipv4.tcp_sack = 2\n"),
@@ -408,17 +409,37 @@ TEST_CASE("a key outside the catalogue that the live kernel has is accepted")
     CHECK(ds.empty());
 }
 
-TEST_CASE("a key absent on the live kernel names the module to load")
+TEST_CASE("a key of a module the profile loads is checked against the catalogue, not reported missing")
 {
     Scratch s;
     auto tree = catalogue_tree();
     auto target = live_target(tree);
     without_conntrack(tree, target);
-    auto ds = lint_in(s, "[sysctl]\nnet.netfilter.nf_conntrack_tcp_loose = 1\n", target);
+    // Implied by the key alone, and listed explicitly: apply loads it first.
+    for (const char* text : {"[sysctl]\nnet.netfilter.nf_conntrack_tcp_loose = 1\n",
+                             "[sysctl]\nnet.netfilter.nf_conntrack_tcp_loose = 1\n[modules.nf_conntrack]\nload = true\n"}) {
+        CAPTURE(text);
+        auto ds = lint_in(s, text, target);
+        CHECK(with_id(ds, "SK1005").empty());
+        CHECK_FALSE(model::has_errors(ds));
+    }
+    // The catalogue still judges the value.
+    auto bad = lint_in(s, "[sysctl]\nnet.netfilter.nf_conntrack_tcp_loose = 7\n", target);
+    CHECK(with_id(bad, "SK1004").size() == 1);
+}
+
+TEST_CASE("a key of a module the profile refuses to load is missing, and the hint names the lines to add")
+{
+    Scratch s;
+    auto tree = catalogue_tree();
+    auto target = live_target(tree);
+    without_conntrack(tree, target);
+    auto ds = lint_in(s, "[sysctl]\nnet.netfilter.nf_conntrack_tcp_loose = 1\n[modules.nf_conntrack]\nload = false\n",
+                      target);
     auto hits = with_id(ds, "SK1005");
     REQUIRE(hits.size() == 1);
     CHECK(hits[0]->message.find("module 'nf_conntrack' is not loaded") != std::string::npos);
-    CHECK(hits[0]->hint.find("modprobe nf_conntrack") != std::string::npos);
+    CHECK(hits[0]->hint.find("[modules.nf_conntrack]\nload = true") != std::string::npos);
 }
 
 TEST_CASE("an optional key absent on the live kernel is only an info note")
