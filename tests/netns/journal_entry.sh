@@ -19,6 +19,23 @@ MSGID=4f6d2a8a1c3e4b7f9a0d5e6c7b8a9f10
 # A tmpfs over all of /run (private mount namespace): nothing is created on
 # the host's /run, and the host's journal socket is out of sight.
 mount -t tmpfs tmpfs /run
+# journald files entries under /run/log/journal/<machine id>/ and opens no
+# journal without an id: sd_id128_get_machine() fails with ENOMEDIUM when
+# /etc/machine-id is empty (sd_id128_get_machine(3)), and every entry is
+# dropped. A booted system always has an id: on first boot PID 1 generates
+# a transient one and mounts it over an empty /etc/machine-id
+# (machine-id(5), "First Boot Semantics"). A root that never booted (a
+# chroot, a container, a minbase image) has none; do what PID 1 does, in
+# this private mount namespace only: the host's file is never written.
+if ! grep -qE '^[0-9a-f]{32}$' /etc/machine-id 2>/dev/null; then
+  if [ ! -f /etc/machine-id ]; then
+    fail "/etc/machine-id does not exist: journald needs a machine id, and this test mounts one only over an existing (empty) file"
+    done_testing
+  fi
+  tr -d '-' </proc/sys/kernel/random/uuid >/run/machine-id
+  mount --bind /run/machine-id /etc/machine-id
+  pass "transient machine id for the private journald ($(cat /etc/machine-id))"
+fi
 mkdir -p /run/systemd/journal /run/systemd/journald.conf.d /run/log
 cat >/run/systemd/journald.conf.d/test.conf <<'EOF'
 [Journal]
