@@ -131,8 +131,9 @@ TEST_CASE("names_after gathers only the names read after a given one, and /etc/s
 
 TEST_CASE("names come out in byte order within each directory, whatever order the file system lists them in")
 {
-    // tmpfs lists the newest entry first, ext4 in hash order: created in
-    // reverse, 40 names are sorted only if the reader sorts them.
+    // tmpfs lists the newest entry first, ext4 in hash order: created in a
+    // scrambled order (neither sorted nor reversed), 42 names come out
+    // sorted only if the reader sorts them.
     ScratchRoot root;
     std::vector<std::string> names;
     for (int i = 0; i < 40; ++i)
@@ -141,9 +142,10 @@ TEST_CASE("names come out in byte order within each directory, whatever order th
     names.push_back("a.conf");
     std::vector<std::string> sorted = names;
     std::sort(sorted.begin(), sorted.end());
-    for (auto it = sorted.rbegin(); it != sorted.rend(); ++it) {
-        root.write("etc/sysctl.d/" + *it, "net.x = 1\n");
-        root.write("usr/lib/sysctl.d/" + *it, "net.x = 2\n");
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        const std::string& n = sorted[(i * 17) % sorted.size()];  // 17 is prime to 42: a permutation
+        root.write("etc/sysctl.d/" + n, "net.x = 1\n");
+        root.write("usr/lib/sysctl.d/" + n, "net.x = 2\n");
     }
     std::vector<boot::ParseIssue> issues;
     auto files = os::read_sysctl_d_tree(root.path.string(), issues);
