@@ -15,8 +15,8 @@
 # host's run of the same script: they need no package the deps stage does
 # not install here, and would double the time.
 #
-# The root looks like a booted system: /proc (of a new PID namespace), /sys,
-# a fresh /dev (tmpfs with the usual nodes, its own devpts, /dev/shm), /run
+# The root looks like a booted system: /proc (of a new PID namespace), /sys
+# with the cgroup2 hierarchy on /sys/fs/cgroup, a fresh /dev (tmpfs with the usual nodes, its own devpts, /dev/shm), /run
 # and /tmp on tmpfs. All of it lives in a private mount namespace, so the
 # host never sees these mounts, even if this script is killed; the host's
 # /etc is only read (resolv.conf is copied in for apt). Network namespaces
@@ -46,6 +46,8 @@ if [ "${1:-}" = --inside-namespace ]; then
   mount --bind "$root" "$root"
   mount -t proc -o nosuid,nodev,noexec proc "$root/proc"
   mount -t sysfs -o nosuid,nodev,noexec sysfs "$root/sys"
+  # As PID 1 does on every boot: journald, for one, will not start without it.
+  mount -t cgroup2 -o nosuid,nodev,noexec cgroup2 "$root/sys/fs/cgroup"
   mount -t tmpfs -o nosuid,mode=0755,size=64m tmpfs "$root/dev"
   for node in "null c 1 3" "zero c 1 5" "full c 1 7" "random c 1 8" "urandom c 1 9" "tty c 5 0"; do
     set -- $node
