@@ -109,7 +109,7 @@ cleanup() {
   local rc=$?
   # The mounts existed only in the child's namespace; check anyway before
   # deleting, and never cross into another file system.
-  if grep -q " ${root}/" /proc/self/mounts; then
+  if grep -qF " ${root}/" /proc/self/mounts || grep -qF " ${root} " /proc/self/mounts; then
     echo "cleanroot: something is still mounted under $root; not deleting it" >&2
     exit 1
   fi
