@@ -43,7 +43,7 @@ seeds() {
       find "$src/tests/data" -name '*.toml' -type f -exec cp -t "$dir" {} + 2>/dev/null || true
       # Names may repeat across tests/data folders; a few lost seeds do not matter.
       ;;
-    fuzz_sysctl_d) cp "$src"/tests/fuzz/corpus/sysctl_d/* "$dir"/ ;;
+    fuzz_sysctl_d) cp "$src"/tests/fuzz/corpus/sysctl_d/* "$src"/tests/data/corpus/sysctl.d/* "$dir"/ ;;
     fuzz_snapshot) cp "$src"/tests/fuzz/corpus/snapshot/* "$dir"/ ;;
   esac
 }

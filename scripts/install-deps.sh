@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
 # Installs everything sysknob needs to build, test, benchmark and package,
 # from Debian's packages only. Safe to run again: apt-get skips what is there.
+#
+#   install-deps.sh            every set (what scripts/test.sh runs needs all)
+#   install-deps.sh --build    only what the build needs
+#   install-deps.sh --test     build + the ctest suite's basic tools
+#   install-deps.sh --vm       build + the kernel lab (tests/vm)
+#
+# Every tool a test in tests/ calls must be in one of these sets: CI starts
+# from a bare Debian 12 and under CI=true a missing tool fails its test.
 set -euo pipefail
 
 build_pkgs=(
@@ -8,13 +16,17 @@ build_pkgs=(
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libsystemd-dev libkmod-dev
   doctest-dev libexpected-dev nlohmann-json3-dev
 )
+# tests/cli, tests/netns, tests/unit, scripts/fuzz.sh.
 test_pkgs=(
   procps systemd iproute2 util-linux strace python3 python3-jsonschema
-  clang libclang-rt-14-dev clang-format clang-tidy mandoc groff-base
+  clang libclang-rt-14-dev clang-format clang-tidy mandoc groff-base zsh
 )
+# tests/cli/package_deb.sh (cpack, lintian), package_rpm.sh (rpmbuild,
+# rpm2archive), tests/netns/ansible_playbook.sh, bench/run.sh (hyperfine,
+# time), tests/cleanroot/run.sh (mmdebstrap, git).
 extra_pkgs=(
   hyperfine lintian rpm dpkg-dev ansible-core fakeroot file rpm2cpio
-  strace time
+  time mmdebstrap git
 )
 
 # The kernel lab (tests/vm): qemu, a Debian 12 image made with mmdebstrap,
@@ -30,7 +42,8 @@ case "${1:-}" in
   --build) ;;
   --test) want+=("${test_pkgs[@]}") ;;
   --vm) want+=("${vm_pkgs[@]}") ;;
-  *) want+=("${test_pkgs[@]}" "${extra_pkgs[@]}" "${vm_pkgs[@]}") ;;
+  ""|--all) want+=("${test_pkgs[@]}" "${extra_pkgs[@]}" "${vm_pkgs[@]}") ;;
+  *) echo "usage: install-deps.sh [--build | --test | --vm | --all]" >&2; exit 64 ;;
 esac
 
 missing=()
@@ -46,6 +59,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Wait for another apt (unattended-upgrades on a fresh machine) instead of failing.
+lock=(-o DPkg::Lock::Timeout=600)
+apt-get "${lock[@]}" update -qq
+apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "install-deps: installed ${missing[*]}"

@@ -20,7 +20,7 @@
 
 namespace sysknob::cli {
 
-// Exit codes (PRODUCT.md). One meaning each; scripts rely on them.
+// Exit codes (man/sysknob.8, EXIT STATUS). One meaning each; scripts rely on them.
 enum ExitCode : int {
     k_exit_ok = 0,      // success; in sync; nothing to do
     k_exit_error = 1,   // invalid profile, refused or failed change; system left as it was

@@ -2,7 +2,7 @@
 // The real SysctlTree: /proc/sys of the current network namespace.
 // Reads are open/read/close; a key read with Intent::write is opened
 // read-write and its descriptor kept, so the later write is one pwrite and
-// the writability check costs nothing extra (issue 9: syscalls per key).
+// the writability check costs nothing extra (bench/: syscalls per key).
 #include <string>
 #include <unordered_map>
 #include <vector>

@@ -1,5 +1,6 @@
 #include "os/sysctl_d_tree.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
@@ -171,6 +172,11 @@ struct Reader {
             if (!after.empty() && name <= after) continue;
             names.emplace_back(name);
         }
+        // readdir() order is the file system's (hash order on ext4, newest
+        // first on tmpfs); systemd's conf_files_list() sorts the names with
+        // strcmp() (src/basic/conf-files.c, v252), and so do we, so the
+        // result and its issues come out the same on every file system.
+        std::sort(names.begin(), names.end());
         for (const auto& name : names) {
             boot::ConfigFile file{directory, name, {}, false};
             if (read_file(rel + "/" + name, file)) out.push_back(std::move(file));

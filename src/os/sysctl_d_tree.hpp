@@ -17,6 +17,12 @@
 //     issue says why;
 //   - /etc/sysctl.conf, when it is a regular file (after links), as directory
 //     "/etc", name "sysctl.conf", for the procps comparison.
+//
+// Order of the result: the directories in boot::sysctl_d_directories()
+// order, within each the names in byte (strcmp) order, whatever order the
+// file system lists them in; /etc/sysctl.conf last. The boot model does not
+// need any order (it ranks the files itself), but issues and tools that
+// print the list must not change with the file system.
 #include <string>
 #include <string_view>
 #include <vector>

@@ -71,6 +71,11 @@ run env SYSKNOB_DATADIR="$R/usr/share/sysknob" "$R/usr/sbin/sysknob" list --form
 expect_contains "$out" "\"path\": \"$R/usr/share/sysknob/profiles/nat-gateway.toml\"" "profiles come from the unpacked data directory"
 run "$R/usr/sbin/sysknob" --version
 expect_contains "$out" "sysknob " "unpacked sysknob --version"
+# The licence: machine-readable copyright (DEP-5) naming MIT with its text.
+copyright=$(cat "$R/usr/share/doc/sysknob/copyright")
+expect_contains "$copyright" "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" "copyright is machine-readable"
+expect_contains "$copyright" "License: MIT" "copyright names the MIT licence"
+expect_contains "$copyright" "Permission is hereby granted, free of charge" "copyright holds the MIT text"
 if command -v mandoc >/dev/null; then
   run bash -c "zcat '$R/usr/share/man/man8/sysknob.8.gz' | mandoc -T lint -W warning"
   expect_eq "$out$err" "" "packaged sysknob.8.gz is the clean page"

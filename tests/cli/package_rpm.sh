@@ -24,6 +24,8 @@ pass "built $(basename "$rpm")"
 
 run rpm -qp --queryformat '%{NAME} %{VERSION}\n' "$rpm"
 expect_eq "$out" "sysknob 0.1.0" "package name and version"
+run rpm -qp --queryformat '%{LICENSE}\n' "$rpm"
+expect_eq "$out" "MIT" "License: MIT (SPDX)"
 
 run rpm -qlvp "$rpm"
 listing=$out

@@ -18,6 +18,13 @@ export ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_LOCALHOST_WARNING=0 A
 mkdir -p "$ANSIBLE_HOME" "$ANSIBLE_LOCAL_TEMP" "$ANSIBLE_REMOTE_TEMP"
 printf '[defaults]\n' >"$ANSIBLE_CONFIG" # no /etc/ansible or ~/.ansible.cfg settings
 
+# The collection builds, with galaxy.yml's SPDX licence in its manifest.
+run ansible-galaxy collection build "$SRC/packaging/ansible" --output-path "$T/galaxy"
+expect_rc 0 "ansible-galaxy collection build packaging/ansible"
+manifest=$(tar -xzOf "$T"/galaxy/sysknob-sysknob-*.tar.gz MANIFEST.json 2>/dev/null || true)
+expect_eq "$(printf '%s' "$manifest" | /usr/bin/python3 -c 'import json,sys; print(",".join(json.load(sys.stdin)["collection_info"]["license"]))' 2>/dev/null)" \
+  "MIT" "the collection's licence is MIT"
+
 # playbook FILE STATE PROFILE: one task of sysknob_profile against localhost.
 playbook() {
   cat >"$1" <<YAML

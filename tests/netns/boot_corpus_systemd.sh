@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The boot model against the real systemd-sysctl: for several sysctl.d trees
-# built from the shared corpus (with a masked name and a /dev/null link), the
+# built from the corpus of real files in tests/data/corpus/ (with a masked
+# name and a /dev/null link), the
 # value boot_dump predicts for every net.* key must be what /proc/sys holds
 # after `systemd-sysctl --prefix=/net` ran on the same tree.
 #
@@ -17,7 +18,7 @@ SYSTEMD_SYSCTL=
 for c in /lib/systemd/systemd-sysctl /usr/lib/systemd/systemd-sysctl; do
   if [ -x "$c" ]; then SYSTEMD_SYSCTL=$c; break; fi
 done
-CORPUS=$SRC/../shared/corpus/sysctl.d
+CORPUS=$SRC/tests/data/corpus/sysctl.d
 
 # ---------------------------------------------------------------------------
 # One tree, inside its own namespaces (the script re-entered with BOOT_TREE).
@@ -112,29 +113,32 @@ fi
 # ---------------------------------------------------------------------------
 [ -x "$BOOT_DUMP" ] || skip "boot_dump not built at $BOOT_DUMP"
 [ -n "$SYSTEMD_SYSCTL" ] || skip "systemd-sysctl not found"
-[ -d "$CORPUS" ] || skip "corpus not found at $CORPUS"
+# The corpus is part of the repository: its absence is a broken checkout.
+[ -d "$CORPUS" ] || { fail "corpus not found at $CORPUS"; done_testing; }
 command -v ip >/dev/null || skip "ip not found"
 
-# place TREE DIR CORPUS-FILE [NAME]: copies a corpus file into TREE/DIR.
+# place TREE DIR CORPUS-FILE [NAME]: copies a corpus file into TREE/DIR; a
+# missing file ends the test as a failure (set -e), never a smaller tree.
 place() {
   local name=${4:-${3#*--}}
   mkdir -p "$1/$2"
+  [ -f "$CORPUS/$3" ] || { fail "corpus file missing: $CORPUS/$3"; done_testing; }
   cp "$CORPUS/$3" "$1/$2/$name"
 }
 
 # Vendor defaults with a local override: etc/50-default.conf masks systemd's
 # own 50-default.conf (with its net.ipv4.conf.* globs and '-' exclusions),
-# a /dev/null link masks flatcar's 60-baselayout.conf, and cilium's
-# 99-zzz fixup sorts last.
+# a /dev/null link masks Bottlerocket's file installed as 60-vendor.conf,
+# and cilium's 99-zzz fixup sorts last.
 a=$T/tree-vendor
 place "$a" usr/lib/sysctl.d systemd--50-default.conf
-place "$a" usr/lib/sysctl.d flatcar-baselayout--60-baselayout.conf
+place "$a" usr/lib/sysctl.d bottlerocket-core-kit--release-sysctl.conf 60-vendor.conf
 place "$a" usr/lib/sysctl.d cilium-sysctlfix--99-zzz-override_cilium.conf
 place "$a" usr/lib/sysctl.d gce-compute-image-packages--11-gce-network-security.conf
-place "$a" etc/sysctl.d eurolinux9-el-release--50-redhat.conf 50-default.conf
-place "$a" etc/sysctl.d ubuntu-mythtv-host--10-network-security.conf
-place "$a" etc/sysctl.d moyo-router--99-router.conf
-ln -s /dev/null "$a/etc/sysctl.d/60-baselayout.conf"
+place "$a" etc/sysctl.d openshift-mco--arp.conf 50-default.conf
+place "$a" etc/sysctl.d content-cache-operator--sysctl.conf 10-network.conf
+place "$a" etc/sysctl.d openwireless-openwrt--sysctl.conf 99-router.conf
+ln -s /dev/null "$a/etc/sysctl.d/60-vendor.conf"
 
 # The globs of 50-default.conf kept, against explicit keys in earlier and
 # later files, and a masked hardening file.
@@ -143,7 +147,7 @@ place "$b" usr/lib/sysctl.d systemd--50-default.conf
 place "$b" usr/lib/sysctl.d kicksecure-security-misc--990-security-misc.conf
 place "$b" usr/lib/sysctl.d konstruktoid-hardening--sysctl.conf 20-hardening.conf
 place "$b" etc/sysctl.d dev-sec-os-hardening-rendered--sysctl.conf 90-dev-sec.conf
-place "$b" etc/sysctl.d discord-gateway-wireguard--99-wireguard.conf
+place "$b" etc/sysctl.d neocities--sysctl.conf 99-web.conf
 place "$b" etc/sysctl.d openshift-mco--gc-thresh.conf 60-gc-thresh.conf
 place "$b" etc/sysctl.d ufw--sysctl.conf 20-hardening.conf
 place "$b" etc/sysctl.d linuxkit--00-linuxkit.conf

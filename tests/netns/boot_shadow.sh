@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6: what boot will give. Shadowing by later sysctl.d files (with
+# What boot will give. Shadowing by later sysctl.d files (with
 # file and line), masking by an earlier directory and by /dev/null, and the
 # modules-load.d entry for net.netfilter.* keys.
 . "$SYSKNOB_SRC/tests/support/lib.sh"

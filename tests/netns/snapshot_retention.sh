@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 5: retention keeps the newest N committed snapshots and never loses
+# Retention keeps the newest N committed snapshots and never loses
 # the one `rollback` would use; a damaged state file is a clear error.
 . "$SYSKNOB_SRC/tests/support/lib.sh"
 enter_netns

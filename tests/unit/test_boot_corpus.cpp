@@ -1,12 +1,12 @@
-// Every real-world sysctl.d file of the shared corpus parses without crashing
-// and yields well-formed assignments. The corpus lives beside the repository
-// (../shared/corpus/sysctl.d); CI clones it there, so its absence is a failure
-// under CI=true and a skip elsewhere.
+// Every real-world sysctl.d file of the corpus (tests/data/corpus/sysctl.d,
+// sources and licences in tests/data/corpus/SOURCES.md) parses without
+// crashing and yields well-formed assignments. The corpus is part of the
+// repository: a missing directory or a near-empty one is a failure.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -32,18 +32,42 @@ bool first_separator_is_dot(const std::string& key)
     return i == std::string::npos || key[i] == '.';
 }
 
+const fs::path k_corpus_dir = fs::path(SYSKNOB_TEST_DATA) / "corpus";
+
+// The file names of SOURCES.md's table of copied files ("| `name` | ...").
+std::set<std::string> listed_in_sources()
+{
+    std::istringstream in(read_all(k_corpus_dir / "SOURCES.md"));
+    std::set<std::string> names;
+    bool in_table = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("## ", 0) == 0) in_table = line == "## Files, sources and licences";
+        if (!in_table || line.rfind("| `", 0) != 0) continue;
+        size_t end = line.find('`', 3);
+        if (end != std::string::npos) names.insert(line.substr(3, end - 3));
+    }
+    return names;
+}
+
 }  // namespace
+
+TEST_CASE("the corpus holds exactly the files SOURCES.md lists with their sources and licences")
+{
+    std::set<std::string> listed = listed_in_sources();
+    REQUIRE_MESSAGE(!listed.empty(), "no file listed in " << (k_corpus_dir / "SOURCES.md").string());
+    std::set<std::string> present;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(k_corpus_dir / "sysctl.d", ec))
+        present.insert(entry.path().filename().string());
+    REQUIRE_MESSAGE(!ec, "cannot list " << (k_corpus_dir / "sysctl.d").string() << ": " << ec.message());
+    CHECK(listed == present);
+}
 
 TEST_CASE("every corpus sysctl.d file parses into well-formed assignments")
 {
-    const fs::path corpus = fs::path(SYSKNOB_SOURCE_DIR) / ".." / "shared" / "corpus" / "sysctl.d";
+    const fs::path corpus = k_corpus_dir / "sysctl.d";
     std::error_code ec;
-    if (!fs::is_directory(corpus, ec)) {
-        const char* ci = std::getenv("CI");
-        if (ci != nullptr && std::string(ci) == "true") FAIL("corpus directory missing: " << corpus.string());
-        MESSAGE("skipping: corpus directory missing: " << corpus.string());
-        return;
-    }
+    REQUIRE_MESSAGE(fs::is_directory(corpus, ec), "corpus directory missing: " << corpus.string());
 
     std::vector<ConfigFile> all;
     size_t files = 0;
@@ -75,8 +99,8 @@ TEST_CASE("every corpus sysctl.d file parses into well-formed assignments")
         // Keep the names unique so no corpus file masks another.
         all.push_back(ConfigFile{"/etc/sysctl.d", name + ".conf", content, false});
     }
-    CHECK(files > 0);
-    CHECK(assignments > 0);
+    CHECK(files == listed_in_sources().size());
+    CHECK(assignments > 300);
 
     // The whole corpus as one tree: each key of the table is one the history
     // holds, and its last differing assignment is the table's entry.

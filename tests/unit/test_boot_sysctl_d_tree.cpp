@@ -1,4 +1,5 @@
 // os::read_sysctl_d_tree() on scratch trees: what it gathers for the boot model.
+#include <algorithm>
 #include <cstdlib>
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -126,4 +127,36 @@ TEST_CASE("names_after gathers only the names read after a given one, and /etc/s
     auto all = os::read_sysctl_d_tree(root.path.string(), issues);
     REQUIRE(all);
     CHECK(all->size() == 7);
+}
+
+TEST_CASE("names come out in byte order within each directory, whatever order the file system lists them in")
+{
+    // tmpfs lists the newest entry first, ext4 in hash order: created in a
+    // scrambled order (neither sorted nor reversed), 42 names come out
+    // sorted only if the reader sorts them.
+    ScratchRoot root;
+    std::vector<std::string> names;
+    for (int i = 0; i < 40; ++i)
+        names.push_back(std::to_string(i) + "-x.conf");  // "10-x" < "2-x" in byte order
+    names.push_back("Z.conf");                          // 'Z' (0x5a) < 'a' (0x61)
+    names.push_back("a.conf");
+    std::vector<std::string> sorted = names;
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        const std::string& n = sorted[(i * 17) % sorted.size()];  // 17 is prime to 42: a permutation
+        root.write("etc/sysctl.d/" + n, "net.x = 1\n");
+        root.write("usr/lib/sysctl.d/" + n, "net.x = 2\n");
+    }
+    std::vector<boot::ParseIssue> issues;
+    auto files = os::read_sysctl_d_tree(root.path.string(), issues);
+    REQUIRE(files);
+    std::vector<std::string> expected;
+    for (const auto& dir : {"/etc/sysctl.d/", "/usr/lib/sysctl.d/"})
+        for (const auto& n : sorted)
+            expected.push_back(dir + n);
+    std::vector<std::string> got;
+    for (const auto& f : *files)
+        got.push_back(f.directory + "/" + f.name);
+    CHECK(got == expected);
+    CHECK(issues.empty());
 }
