@@ -11,6 +11,7 @@ build_pkgs=(
 test_pkgs=(
   procps systemd iproute2 util-linux strace python3 python3-jsonschema
   clang libclang-rt-14-dev clang-format clang-tidy mandoc groff-base
+  tuned
 )
 extra_pkgs=(
   hyperfine lintian rpm dpkg-dev ansible-core fakeroot file rpm2cpio
@@ -47,5 +48,22 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# tuned is installed for its shipped profiles only (tests/cli/import_tuned.sh):
+# its daemon must not start and retune the machine, so service starts are
+# refused while installing (policy-rc.d(8), honoured by deb-systemd-invoke)
+# and the unit is left disabled.
+policy=/usr/sbin/policy-rc.d
+own_policy=
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+fi
+set +e
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+status=$?
+set -e
+[ -z "$own_policy" ] || rm -f "$policy"
+[ "$status" -eq 0 ] || exit "$status"
+if [[ " ${missing[*]} " == *" tuned "* ]] && command -v systemctl >/dev/null; then
+  systemctl disable --now tuned.service >/dev/null 2>&1 || true
+fi
 echo "install-deps: installed ${missing[*]}"
