@@ -7,7 +7,7 @@
 # tree's binary completes its own profiles. Without a usable binary, profile
 # names are read from ROOT/etc/sysknob/profiles and /usr/share/sysknob/profiles.
 
-_sysknob_commands="list show lint diff apply snapshots rollback status"
+_sysknob_commands="list show lint diff apply snapshots rollback status import export"
 _sysknob_globals="--root --kernel --format -q --quiet -v --verbose --no-color --version -h --help"
 
 # _sysknob_root: the value of a --root DIR or --root=DIR already typed.
@@ -116,6 +116,14 @@ _sysknob()
             COMPREPLY=($(compgen -W "5 10 20 50" -- "$cur"))
             return
             ;;
+        --output | -o)
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return
+            ;;
+        --name)
+            return
+            ;;
     esac
     if [[ $cur == --root=* || $cur == --format=* ]]; then
         return
@@ -129,6 +137,7 @@ _sysknob()
         lint) opts="--strict --list-rules --container --mem-total" ;;
         apply) opts="--dry-run --check --runtime-only --persist-only --priority --keep" ;;
         rollback) opts="--discard --keep" ;;
+        import) opts="--boot --name --output" ;;
     esac
 
     if [[ $cur == -* ]]; then
@@ -140,7 +149,11 @@ _sysknob()
         "")
             COMPREPLY=($(compgen -W "$_sysknob_commands" -- "$cur"))
             ;;
-        show | diff | apply | lint)
+        import)
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -f -- "$cur"))
+            ;;
+        show | diff | apply | lint | export)
             # A profile is a name or a path (contains / or ends in .toml).
             if [[ $cur == */* || $cur == .* || $cur == ~* ]]; then
                 compopt -o filenames 2>/dev/null

@@ -20,6 +20,7 @@ build_pkgs=(
 test_pkgs=(
   procps systemd iproute2 util-linux strace python3 python3-jsonschema
   clang libclang-rt-14-dev clang-format clang-tidy mandoc groff-base zsh
+  tuned
 )
 # tests/cli/package_deb.sh (cpack, lintian), package_rpm.sh (rpmbuild,
 # rpm2archive), tests/netns/ansible_playbook.sh, bench/run.sh (hyperfine,
@@ -62,5 +63,22 @@ export DEBIAN_FRONTEND=noninteractive
 # Wait for another apt (unattended-upgrades on a fresh machine) instead of failing.
 lock=(-o DPkg::Lock::Timeout=600)
 apt-get "${lock[@]}" update -qq
+# tuned is installed for its shipped profiles only (tests/cli/import_tuned.sh):
+# its daemon must not start and retune the machine, so service starts are
+# refused while installing (policy-rc.d(8), honoured by deb-systemd-invoke)
+# and the unit is left disabled.
+policy=/usr/sbin/policy-rc.d
+own_policy=
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+fi
+set +e
 apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+status=$?
+set -e
+[ -z "$own_policy" ] || rm -f "$policy"
+[ "$status" -eq 0 ] || exit "$status"
+if [[ " ${missing[*]} " == *" tuned "* ]] && command -v systemctl >/dev/null; then
+  systemctl disable --now tuned.service >/dev/null 2>&1 || true
+fi
 echo "install-deps: installed ${missing[*]}"

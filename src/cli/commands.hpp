@@ -63,6 +63,22 @@ struct StatusOptions {};
 CLI::App* register_status(CLI::App& app, StatusOptions& o, bool full);
 int run_status(const StatusOptions& o, Context& ctx);
 
+struct ImportOptions {
+    std::vector<std::string> sources;
+    bool boot = false;
+    std::string name = "imported";
+    std::string output;
+    bool take_over = false;
+};
+CLI::App* register_import(CLI::App& app, ImportOptions& o, bool full);
+int run_import(const ImportOptions& o, Context& ctx);
+
+struct ExportOptions {
+    std::vector<std::string> profiles;
+};
+CLI::App* register_export(CLI::App& app, ExportOptions& o, bool full);
+int run_export(const ExportOptions& o, Context& ctx);
+
 int run(int argc, char** argv);
 
 }  // namespace sysknob::cli

@@ -59,6 +59,8 @@ int run(int argc, char** argv)
     SnapshotsOptions snapshots_o;
     RollbackOptions rollback_o;
     StatusOptions status_o;
+    ImportOptions import_o;
+    ExportOptions export_o;
     // Only the command being run gets its options: setting up every
     // command's options was a tenth of a no-op apply (bench/). The others
     // are named, for --help and for CLI11's errors.
@@ -72,6 +74,8 @@ int run(int argc, char** argv)
     auto* snapshots = register_snapshots(app, snapshots_o, full("snapshots"));
     auto* rollback = register_rollback(app, rollback_o, full("rollback"));
     auto* status = register_status(app, status_o, full("status"));
+    auto* import = register_import(app, import_o, full("import"));
+    auto* export_ = register_export(app, export_o, full("export"));
     for (auto* sub : app.get_subcommands({}))
         sub->fallthrough();
 
@@ -108,6 +112,10 @@ int run(int argc, char** argv)
             rc = run_rollback(rollback_o, ctx);
         else if (*status)
             rc = run_status(status_o, ctx);
+        else if (*import)
+            rc = run_import(import_o, ctx);
+        else if (*export_)
+            rc = run_export(export_o, ctx);
         return rc;
     } catch (const std::exception& e) {
         std::cerr << "sysknob: internal error: " << e.what() << "\n";
