@@ -280,6 +280,20 @@ bool effect_can_reach(std::string_view key)
     return false;
 }
 
+bool effect_reaches(std::string_view written, std::string_view target)
+{
+    for (const auto& e : write_effects()) {
+        if (e.action == EffectAction::mark_written) continue;
+        auto b = match(e.trigger, written);
+        if (!b || std::find(e.except.begin(), e.except.end(), b->entry) != e.except.end()) continue;
+        for (const auto& t : e.targets) {
+            auto tb = match(t.key, target);
+            if (tb && tb->entry == b->entry) return true;
+        }
+    }
+    return false;
+}
+
 std::vector<Shadow> effect_shadows(const ReplayResult& replay, const std::map<std::string, std::string>& ours,
                                    std::string_view our_fragment_name)
 {

@@ -88,4 +88,9 @@ std::vector<Shadow> effect_shadows(const ReplayResult& replay, const std::map<st
 // Whether some write effect can change `key` (it is a target of one).
 bool effect_can_reach(std::string_view key);
 
+// Whether a write of `written` can change `target` through a side effect
+// (copy or set; a copy only reaches a target never written, which /proc
+// cannot tell, so it counts).
+bool effect_reaches(std::string_view written, std::string_view target);
+
 }  // namespace sysknob::boot

@@ -301,6 +301,26 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     for (const auto& item : p.plan.items)
         if (item.restore && item.status == plan::Status::change)
             p.change.live.push_back({item.key, item.raw_live, item.desired});
+    // Our own writes have the kernel's side effects too: a changed
+    // net.ipv4.conf.default.X is copied into every interface whose X was
+    // never written (devinet_copy_dflt_conf()), ip_forward rewrites every
+    // interface's forwarding. A key of ours that already holds its value is
+    // not written, so nothing protects it: it is written again after the
+    // change that would move it, which also marks it written in the kernel.
+    // Nothing is written when nothing changes (the no-op promise holds).
+    if (!o.persist_only) {
+        size_t changed = p.change.live.size();
+        std::set<std::string> pinned;
+        for (size_t i = 0; i < changed; ++i) {
+            const std::string written = p.change.live[i].key;
+            for (const auto& item : p.plan.items) {
+                if (item.restore || item.status != plan::Status::same || pinned.count(item.key) != 0) continue;
+                if (!boot::effect_reaches(written, item.key)) continue;
+                pinned.insert(item.key);
+                p.change.live.push_back({item.key, item.raw_live, item.desired});
+            }
+        }
+    }
 
     auto options = module_options(ctx, r, p.warnings);
     ns.modules = boot_modules(ctx, r);
