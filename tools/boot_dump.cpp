@@ -5,7 +5,9 @@
 // /proc/sys is the state before the boot: its keys for the globs, its values
 // for systemd's equal-write check, its net.ipv4.conf directories for the
 // interfaces present. --written-if names an interface whose conf entries
-// all count as written (it has an IPv4 address); --later an interface created
+// all count as written (it has an IPv4 address); --written-entry an IPv4 conf
+// entry written on every interface present (inherited from init_net's
+// conf.default by a new namespace); --later an interface created
 // after the run (udev's per-interface run is replayed for it). Keys that no
 // write or side effect touches are not printed.
 //
@@ -14,6 +16,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,7 +74,7 @@ bool under_prefix(const std::string& key, const std::string& prefix)
 
 int usage()
 {
-    std::fprintf(stderr, "usage: boot_dump ROOT [--prefix PREFIX] [--written-if IF]... [--later IF]...\n");
+    std::fprintf(stderr, "usage: boot_dump ROOT [--prefix PREFIX] [--written-if IF]... [--written-entry E]... [--later IF]...\n");
     return 2;
 }
 
@@ -84,12 +87,15 @@ int main(int argc, char** argv)
     std::string prefix;
     bool have_root = false;
     std::vector<std::string> written_if;
+    std::set<std::string> written_entries;
     boot::ReplayInput input;
     for (size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--prefix" && i + 1 < args.size()) {
             prefix = boot::normalize_key(args[++i]);
         } else if (args[i] == "--written-if" && i + 1 < args.size()) {
             written_if.push_back(args[++i]);
+        } else if (args[i] == "--written-entry" && i + 1 < args.size()) {
+            written_entries.insert(args[++i]);
         } else if (args[i] == "--later" && i + 1 < args.size()) {
             input.later_interfaces.push_back(args[++i]);
         } else if (!have_root && !args[i].empty() && args[i][0] != '-') {
@@ -122,7 +128,7 @@ int main(int argc, char** argv)
         std::string name = boot::path_to_key(entry.path().filename().string());
         if (name == "all" || name == "default") continue;
         bool written = std::find(written_if.begin(), written_if.end(), name) != written_if.end();
-        input.interfaces.push_back(boot::BootInterface{name, written});
+        input.interfaces.push_back(boot::BootInterface{name, written, written_entries});
     }
     auto replay = boot::replay_boot(result, input);
     for (const auto& [key, final_value] : replay.values) {

@@ -191,7 +191,8 @@ class Replay {
                     Binding t{iface.name, b->entry};
                     std::string k = substitute(target.key, t);
                     if (e.action == EffectAction::copy_to_unwritten &&
-                        (iface.entries_written || m_written.count(k) != 0))
+                        (iface.entries_written || iface.written_entries.count(b->entry) != 0 ||
+                         m_written.count(k) != 0))
                         continue;
                     set(k, value, source, &e, key);
                 }
@@ -228,7 +229,7 @@ class Replay {
         }
         std::sort(m_existing.begin(), m_existing.end(),
                   [](const std::string& a, const std::string& b) { return key_to_path(a) < key_to_path(b); });
-        m_interfaces.push_back(BootInterface{name, false});
+        m_interfaces.push_back(BootInterface{name, false, {}});
         for (const auto& a : m_result.table)
             apply_entry(a, prefixes);
     }

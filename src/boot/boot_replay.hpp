@@ -40,6 +40,10 @@ namespace sysknob::boot {
 struct BootInterface {
     std::string name;              // canonical segment: "eth0", "eth0/100"
     bool entries_written = false;  // has an IPv4 address: conf.default copies never reach it
+    // Entries already marked written (a device copies conf.default's bits
+    // when it is created, and a new network namespace copies init_net's
+    // conf.default: after a write there, its devices start with those bits).
+    std::set<std::string> written_entries;
 };
 
 struct ReplayInput {

@@ -10,6 +10,7 @@
 #include "boot/boot_replay.hpp"
 #include "kernel/catalogue.hpp"
 #include "kernel/expand.hpp"
+#include "kernel/order.hpp"
 #include "os/atomic_file.hpp"
 #include "os/sysctl_d_tree.hpp"
 #include "persist/fragments.hpp"
@@ -136,9 +137,17 @@ std::vector<boot::Shadow> effect_shadows_of(Context& ctx, const std::map<std::st
     std::vector<boot::ParseIssue> issues;
     auto files = os::read_sysctl_d_tree(ctx.paths.root, issues);
     if (!files) return {};
+    // Our fragment as persist::render_fragment() orders it: write rank, then
+    // key (the order matters when one of our keys has effects on another).
+    std::vector<const std::pair<const std::string, std::string>*> order;
+    for (const auto& entry : ours)
+        order.push_back(&entry);
+    std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
+        return kernel::write_rank(a->first) < kernel::write_rank(b->first);
+    });
     std::string content;
-    for (const auto& [key, value] : ours)
-        content += key + " = " + value + "\n";
+    for (const auto* entry : order)
+        content += entry->first + " = " + entry->second + "\n";
     std::erase_if(*files, [&](const boot::ConfigFile& f) { return f.name == name; });
     files->push_back(boot::ConfigFile{"/etc/sysctl.d", name, content, false});
     auto model = boot::build_boot_model(*files);
@@ -146,7 +155,7 @@ std::vector<boot::Shadow> effect_shadows_of(Context& ctx, const std::map<std::st
     boot::ReplayInput input;
     if (auto dirs = ctx.tree.list("net.ipv4.conf")) {
         for (const auto& d : *dirs)
-            if (d != "all" && d != "default") input.interfaces.push_back(boot::BootInterface{d, d == "lo"});
+            if (d != "all" && d != "default") input.interfaces.push_back(boot::BootInterface{d, d == "lo", {}});
     }
     std::set<std::string> existing;
     for (const auto& a : model.table) {

@@ -38,8 +38,11 @@ check_tree() {
   ip link add br0 type bridge
   ip link add link veth0 name veth0.100 type vlan id 100 2>/dev/null || true
 
-  # lo is up here (enter_netns), and its 127.0.0.1 marks its entries written.
-  run "$BOOT_DUMP" / --prefix net --written-if lo
+  # lo is up here (enter_netns), and its 127.0.0.1 marks its entries written;
+  # entries inherited as written from the host's conf.default (shut_entries).
+  local e written=()
+  for e in $(shut_entries); do written+=(--written-entry "$e"); done
+  run "$BOOT_DUMP" / --prefix net --written-if lo "${written[@]}"
   expect_rc 0 "boot_dump on $(basename "$tree")"
   local model=$out
   [ -n "$model" ] || { fail "boot_dump predicted no net.* key for $(basename "$tree")"; return; }

@@ -38,6 +38,7 @@ snapshot() { # all conf keys and ip_forward, "key = value", sorted
   done | sort
 }
 
+
 value_in() { # value_in KEY SNAPSHOT
   awk -v k="$1" 'index($0, k " = ") == 1 { print substr($0, length(k) + 4); exit }' <<<"$2"
 }
@@ -54,6 +55,8 @@ check_tree() {
   done
   # shellcheck disable=SC1091
   . "$tree/setup.sh"   # creates the interfaces present at boot, sets $model_args and $later
+  local e
+  for e in $(shut_entries); do model_args+=" --written-entry $e"; done
   local before
   before=$(snapshot)
   # shellcheck disable=SC2086

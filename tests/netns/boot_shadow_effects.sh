@@ -52,4 +52,17 @@ expect_eq "$same" "[('file', 'key', 'line', 'mechanism', 'value')]" "status: one
 run "$SYSKNOB" --root "$root" apply "$P" --priority 97
 run "$SYSKNOB" --root "$root" diff "$P" --format json
 expect_not_contains "$out" "mechanism\": \"a" "at priority 97 (97-sysknob.conf sorts after 95-x.conf) nothing is overridden"
+
+# Our own ip_forward comes first in our fragment (write rank), so it does not
+# undo our own per-interface forwarding.
+rm "$root/etc/sysctl.d/95-x.conf"
+cat >"$T/own.toml" <<'TOML'
+[profile]
+name = "own"
+[sysctl]
+net.ipv4.ip_forward = 1
+net.ipv4.conf.veth0.forwarding = 0
+TOML
+run "$SYSKNOB" --root "$root" diff "$T/own.toml" --format json
+expect_contains "$out" '"shadowed": []' "our own ip_forward does not shadow our own veth0.forwarding"
 done_testing

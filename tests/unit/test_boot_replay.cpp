@@ -63,7 +63,7 @@ TEST_CASE("an equal write is skipped, so a later conf.default write reaches the 
     // copies into lo because lo's entry was never written.
     auto m = model({{"90-sysknob.conf", "net.ipv4.conf.lo.rp_filter = 0\n"},
                     {"99-x.conf", "net.ipv4.conf.*.rp_filter = 2\n"}});
-    auto r = replay_boot(m, netns({{"lo", false}}));
+    auto r = replay_boot(m, netns({{"lo", false, {}}}));
     CHECK(r.skipped_equal.count("net.ipv4.conf.lo.rp_filter") == 1);
     CHECK(final_of(r, "net.ipv4.conf.lo.rp_filter") == "2");
     CHECK(r.values.at("net.ipv4.conf.lo.rp_filter").effect_id == "ipv4-default-copy");
@@ -80,7 +80,7 @@ TEST_CASE("a real write marks the entry written: later conf.default writes do no
 {
     auto m = model({{"90-sysknob.conf", "net.ipv4.conf.eth0.rp_filter = 1\n"},
                     {"99-x.conf", "net.ipv4.conf.default.rp_filter = 2\n"}});
-    auto r = replay_boot(m, netns({{"eth0", false}, {"eth1", false}}));
+    auto r = replay_boot(m, netns({{"eth0", false, {}}, {"eth1", false, {}}}));
     CHECK(final_of(r, "net.ipv4.conf.eth0.rp_filter") == "1");
     CHECK(final_of(r, "net.ipv4.conf.eth1.rp_filter") == "2");
     CHECK(effect_shadows(r, {{"net.ipv4.conf.eth0.rp_filter", "1"}}, "90-sysknob.conf").empty());
@@ -89,7 +89,7 @@ TEST_CASE("a real write marks the entry written: later conf.default writes do no
 TEST_CASE("an interface with an IPv4 address takes no conf.default copies")
 {
     auto m = model({{"99-x.conf", "net.ipv4.conf.default.rp_filter = 2\n"}});
-    auto r = replay_boot(m, netns({{"lo", true}, {"eth0", false}}));
+    auto r = replay_boot(m, netns({{"lo", true, {}}, {"eth0", false, {}}}));
     CHECK(final_of(r, "net.ipv4.conf.lo.rp_filter") == "<untouched>");
     CHECK(final_of(r, "net.ipv4.conf.eth0.rp_filter") == "2");
 }
@@ -97,14 +97,14 @@ TEST_CASE("an interface with an IPv4 address takes no conf.default copies")
 TEST_CASE("conf.default.forwarding is not copied into interfaces")
 {
     auto m = model({{"99-x.conf", "net.ipv4.conf.default.forwarding = 1\n"}});
-    auto r = replay_boot(m, netns({{"eth0", false}}));
+    auto r = replay_boot(m, netns({{"eth0", false, {}}}));
     CHECK(final_of(r, "net.ipv4.conf.eth0.forwarding") == "<untouched>");
 }
 
 TEST_CASE("ip_forward switches every interface and all.accept_redirects")
 {
     auto m = model({{"10-a.conf", "net.ipv4.conf.eth0.forwarding = 0\n"}, {"99-x.conf", "net.ipv4.ip_forward = 1\n"}});
-    auto r = replay_boot(m, netns({{"lo", true}, {"eth0", false}}));
+    auto r = replay_boot(m, netns({{"lo", true, {}}, {"eth0", false, {}}}));
     CHECK(final_of(r, "net.ipv4.conf.all.forwarding") == "1");
     CHECK(final_of(r, "net.ipv4.conf.default.forwarding") == "1");
     CHECK(final_of(r, "net.ipv4.conf.lo.forwarding") == "1");
@@ -119,7 +119,7 @@ TEST_CASE("ip_forward written to the value it has changes nothing (systemd skips
 {
     auto m = model({{"50-a.conf", "net.ipv4.conf.all.accept_redirects = 1\n"},
                     {"99-x.conf", "net.ipv4.ip_forward = 0\n"}});
-    auto r = replay_boot(m, netns({{"eth0", false}}));
+    auto r = replay_boot(m, netns({{"eth0", false, {}}}));
     CHECK(r.skipped_equal.count("net.ipv4.ip_forward") == 1);
     CHECK(final_of(r, "net.ipv4.conf.all.accept_redirects") == "<untouched>");
 }
@@ -128,7 +128,7 @@ TEST_CASE("IPv6 all.forwarding and all.disable_ipv6 reach default and every inte
 {
     auto m = model({{"10-a.conf", "net.ipv6.conf.eth0.forwarding = 0\nnet.ipv6.conf.default.accept_redirects = 0\n"},
                     {"99-x.conf", "net.ipv6.conf.all.forwarding = 1\n"}});
-    auto r = replay_boot(m, netns({{"lo", true}, {"eth0", false}}));
+    auto r = replay_boot(m, netns({{"lo", true, {}}, {"eth0", false, {}}}));
     CHECK(final_of(r, "net.ipv6.conf.default.forwarding") == "1");
     CHECK(final_of(r, "net.ipv6.conf.lo.forwarding") == "1");
     CHECK(final_of(r, "net.ipv6.conf.eth0.forwarding") == "1");
@@ -136,7 +136,7 @@ TEST_CASE("IPv6 all.forwarding and all.disable_ipv6 reach default and every inte
 
     auto d = replay_boot(model({{"99-x.conf", "net.ipv6.conf.all.disable_ipv6 = 1\n"}}),
                          [] {
-                             auto in = netns({{"eth0", false}}, {"disable_ipv6"});
+                             auto in = netns({{"eth0", false, {}}}, {"disable_ipv6"});
                              return in;
                          }());
     CHECK(final_of(d, "net.ipv6.conf.eth0.disable_ipv6") == "1");
@@ -147,7 +147,7 @@ TEST_CASE("an interface created later takes conf.default, then its own keys and 
 {
     auto m = model({{"10-a.conf", "net.ipv4.conf.default.rp_filter = 2\nnet.ipv4.conf.eth9.accept_redirects = 0\n"},
                     {"20-b.conf", "net.ipv4.conf.*.forwarding = 1\n"}});
-    auto in = netns({{"eth0", false}});
+    auto in = netns({{"eth0", false, {}}});
     in.later_interfaces = {"eth9"};
     auto r = replay_boot(m, in);
     CHECK(final_of(r, "net.ipv4.conf.eth9.rp_filter") == "2");
@@ -164,13 +164,13 @@ TEST_CASE("the write order is the table order: a replaced key moves to the end")
     auto m = model({{"10-a.conf", "net.ipv4.conf.default.rp_filter = 1\n"},
                     {"50-b.conf", "net.ipv4.conf.eth0.rp_filter = 0\n"},
                     {"99-c.conf", "net.ipv4.conf.default.rp_filter = 2\n"}});
-    auto r = replay_boot(m, netns({{"eth0", false}}));
+    auto r = replay_boot(m, netns({{"eth0", false, {}}}));
     CHECK(final_of(r, "net.ipv4.conf.eth0.rp_filter") == "2");
     // Without the replacement, default is written first and eth0's own
     // write (0 differs from the copied 1) pins it.
     auto m2 = model({{"10-a.conf", "net.ipv4.conf.default.rp_filter = 1\n"},
                      {"50-b.conf", "net.ipv4.conf.eth0.rp_filter = 0\n"}});
-    auto r2 = replay_boot(m2, netns({{"eth0", false}}));
+    auto r2 = replay_boot(m2, netns({{"eth0", false, {}}}));
     CHECK(final_of(r2, "net.ipv4.conf.eth0.rp_filter") == "0");
 }
 
@@ -182,4 +182,12 @@ TEST_CASE("kernel_text prints integers the way the kernel does")
     CHECK(effect_can_reach("net.ipv4.conf.eth0.rp_filter"));
     CHECK(!effect_can_reach("net.ipv4.conf.eth0.route_localnet"));
     CHECK(!effect_can_reach("net.core.somaxconn"));
+}
+
+TEST_CASE("an entry inherited as written takes no copies")
+{
+    auto m = model({{"99-x.conf", "net.ipv4.conf.default.rp_filter = 2\nnet.ipv4.conf.default.arp_ignore = 1\n"}});
+    auto r = replay_boot(m, netns({{"eth0", false, {"rp_filter"}}}, {"rp_filter", "arp_ignore"}));
+    CHECK(final_of(r, "net.ipv4.conf.eth0.rp_filter") == "<untouched>");
+    CHECK(final_of(r, "net.ipv4.conf.eth0.arp_ignore") == "1");
 }
