@@ -304,7 +304,10 @@ std::vector<Shadow> effect_shadows(const ReplayResult& replay, const std::map<st
         if (it == replay.values.end() || it->second.effect_id.empty()) continue;
         const ReplayValue& v = it->second;
         if (v.value == kernel_text(our_value)) continue;
-        const SysctlAssignment& by = v.source;
+        // The value is the one the effect left (ip_forward = 1 leaves
+        // conf.all.accept_redirects at 0), the file and line the write's.
+        SysctlAssignment by = v.source;
+        by.value = v.value;
         std::string where = by.file + ":" + std::to_string(by.line);
         std::string words = v.mechanism + " (" + where + ")";
         if (v.effect_id == "ipv4-default-copy") {

@@ -110,9 +110,13 @@ TEST_CASE("ip_forward switches every interface and all.accept_redirects")
     CHECK(final_of(r, "net.ipv4.conf.lo.forwarding") == "1");
     CHECK(final_of(r, "net.ipv4.conf.eth0.forwarding") == "1");
     CHECK(final_of(r, "net.ipv4.conf.all.accept_redirects") == "0");
-    auto shadows = effect_shadows(r, {{"net.ipv4.conf.eth0.forwarding", "0"}}, "10-a.conf");
-    REQUIRE(shadows.size() == 1);
-    CHECK(shadows[0].by.file == "/etc/sysctl.d/99-x.conf");
+    auto shadows = effect_shadows(
+        r, {{"net.ipv4.conf.eth0.forwarding", "0"}, {"net.ipv4.conf.all.accept_redirects", "1"}}, "10-a.conf");
+    REQUIRE(shadows.size() == 2);
+    CHECK(shadows[0].key == "net.ipv4.conf.all.accept_redirects");
+    CHECK(shadows[0].by.value == "0");
+    CHECK(shadows[1].by.file == "/etc/sysctl.d/99-x.conf");
+    CHECK(shadows[1].by.value == "1");
 }
 
 TEST_CASE("ip_forward written to the value it has changes nothing (systemd skips it)")
