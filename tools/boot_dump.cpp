@@ -74,7 +74,9 @@ bool under_prefix(const std::string& key, const std::string& prefix)
 
 int usage()
 {
-    std::fprintf(stderr, "usage: boot_dump ROOT [--prefix PREFIX] [--written-if IF]... [--written-entry E]... [--later IF]...\n");
+    std::fprintf(
+        stderr,
+        "usage: boot_dump ROOT [--prefix PREFIX] [--written-if IF]... [--written-entry E]... [--later IF]...\n");
     return 2;
 }
 

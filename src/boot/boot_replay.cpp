@@ -318,8 +318,7 @@ std::vector<Shadow> effect_shadows(const ReplayResult& replay, const std::map<st
                     " because its own value was never written";
             auto skipped = replay.skipped_equal.find(key);
             if (skipped != replay.skipped_equal.end() && base_name(skipped->second.file) == our_fragment_name)
-                words += " (systemd-sysctl skips our write of " + key + ": at boot it already holds " + our_value +
-                         ")";
+                words += " (systemd-sysctl skips our write of " + key + ": at boot it already holds " + our_value + ")";
             words += "; this assumes " + iface + " has no IPv4 address yet when systemd-sysctl runs";
         }
         out.push_back(Shadow{key, our_value, by, false, ShadowScope::systemd, words});

@@ -60,11 +60,11 @@ struct ReplayInput {
 };
 
 struct ReplayValue {
-    std::string value;         // as the kernel prints it
-    SysctlAssignment source;   // the assignment whose write put it there
-    std::string effect_id;     // empty: written directly by that assignment
-    std::string trigger_key;   // the key written when an effect put it there
-    std::string mechanism;     // the effect in words (empty when direct)
+    std::string value;           // as the kernel prints it
+    SysctlAssignment source;     // the assignment whose write put it there
+    std::string effect_id;       // empty: written directly by that assignment
+    std::string trigger_key;     // the key written when an effect put it there
+    std::string mechanism;       // the effect in words (empty when direct)
     bool created_later = false;  // an interface's value inherited at its creation
 };
 

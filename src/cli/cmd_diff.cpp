@@ -44,11 +44,12 @@ int run_diff(const DiffOptions& o, Context& ctx)
                      m);
     nlohmann::json shadowed = nlohmann::json::array();
     for (const auto& sh : p.shadows)
-        shadowed.push_back({{"key", sh.key},
-                            {"file", sh.by.file},
-                            {"line", sh.by.line},
-                            {"value", sh.by.is_exclusion ? nlohmann::json(nullptr) : nlohmann::json(sh.by.value)},
-                            {"mechanism", sh.mechanism.empty() ? nlohmann::json(nullptr) : nlohmann::json(sh.mechanism)}});
+        shadowed.push_back(
+            {{"key", sh.key},
+             {"file", sh.by.file},
+             {"line", sh.by.line},
+             {"value", sh.by.is_exclusion ? nlohmann::json(nullptr) : nlohmann::json(sh.by.value)},
+             {"mechanism", sh.mechanism.empty() ? nlohmann::json(nullptr) : nlohmann::json(sh.mechanism)}});
     if (ctx.globals.json()) {
         nlohmann::json changes = nlohmann::json::array();
         for (const auto& i : p.plan.items)

@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-
 #include <string>
 #include <vector>
 
@@ -19,8 +18,8 @@ BootResult model(std::vector<std::pair<std::string, std::string>> files)
 }
 
 // A network namespace's conf keys for these interfaces (plus all, default).
-ReplayInput netns(std::vector<BootInterface> ifaces, std::vector<std::string> entries = {"rp_filter", "forwarding",
-                                                                                           "accept_redirects"})
+ReplayInput netns(std::vector<BootInterface> ifaces,
+                  std::vector<std::string> entries = {"rp_filter", "forwarding", "accept_redirects"})
 {
     ReplayInput in;
     std::vector<std::string> dirs = {"all", "default"};
@@ -61,8 +60,8 @@ TEST_CASE("an equal write is skipped, so a later conf.default write reaches the 
     // The profile's lo value equals the boot value: systemd skips it; the
     // glob skips lo (explicit setting) but writes default, which the kernel
     // copies into lo because lo's entry was never written.
-    auto m = model({{"90-sysknob.conf", "net.ipv4.conf.lo.rp_filter = 0\n"},
-                    {"99-x.conf", "net.ipv4.conf.*.rp_filter = 2\n"}});
+    auto m = model(
+        {{"90-sysknob.conf", "net.ipv4.conf.lo.rp_filter = 0\n"}, {"99-x.conf", "net.ipv4.conf.*.rp_filter = 2\n"}});
     auto r = replay_boot(m, netns({{"lo", false, {}}}));
     CHECK(r.skipped_equal.count("net.ipv4.conf.lo.rp_filter") == 1);
     CHECK(final_of(r, "net.ipv4.conf.lo.rp_filter") == "2");
@@ -121,8 +120,8 @@ TEST_CASE("ip_forward switches every interface and all.accept_redirects")
 
 TEST_CASE("ip_forward written to the value it has changes nothing (systemd skips it)")
 {
-    auto m = model({{"50-a.conf", "net.ipv4.conf.all.accept_redirects = 1\n"},
-                    {"99-x.conf", "net.ipv4.ip_forward = 0\n"}});
+    auto m =
+        model({{"50-a.conf", "net.ipv4.conf.all.accept_redirects = 1\n"}, {"99-x.conf", "net.ipv4.ip_forward = 0\n"}});
     auto r = replay_boot(m, netns({{"eth0", false, {}}}));
     CHECK(r.skipped_equal.count("net.ipv4.ip_forward") == 1);
     CHECK(final_of(r, "net.ipv4.conf.all.accept_redirects") == "<untouched>");
@@ -138,11 +137,10 @@ TEST_CASE("IPv6 all.forwarding and all.disable_ipv6 reach default and every inte
     CHECK(final_of(r, "net.ipv6.conf.eth0.forwarding") == "1");
     CHECK(final_of(r, "net.ipv6.conf.eth0.accept_redirects") == "<untouched>");
 
-    auto d = replay_boot(model({{"99-x.conf", "net.ipv6.conf.all.disable_ipv6 = 1\n"}}),
-                         [] {
-                             auto in = netns({{"eth0", false, {}}}, {"disable_ipv6"});
-                             return in;
-                         }());
+    auto d = replay_boot(model({{"99-x.conf", "net.ipv6.conf.all.disable_ipv6 = 1\n"}}), [] {
+        auto in = netns({{"eth0", false, {}}}, {"disable_ipv6"});
+        return in;
+    }());
     CHECK(final_of(d, "net.ipv6.conf.eth0.disable_ipv6") == "1");
     CHECK(final_of(d, "net.ipv6.conf.default.disable_ipv6") == "1");
 }
@@ -172,8 +170,8 @@ TEST_CASE("the write order is the table order: a replaced key moves to the end")
     CHECK(final_of(r, "net.ipv4.conf.eth0.rp_filter") == "2");
     // Without the replacement, default is written first and eth0's own
     // write (0 differs from the copied 1) pins it.
-    auto m2 = model({{"10-a.conf", "net.ipv4.conf.default.rp_filter = 1\n"},
-                     {"50-b.conf", "net.ipv4.conf.eth0.rp_filter = 0\n"}});
+    auto m2 = model(
+        {{"10-a.conf", "net.ipv4.conf.default.rp_filter = 1\n"}, {"50-b.conf", "net.ipv4.conf.eth0.rp_filter = 0\n"}});
     auto r2 = replay_boot(m2, netns({{"eth0", false, {}}}));
     CHECK(final_of(r2, "net.ipv4.conf.eth0.rp_filter") == "0");
 }
