@@ -1,17 +1,27 @@
-// boot_dump ROOT [--prefix PREFIX]: prints what the boot model says
-// systemd-sysctl would leave in each key under PREFIX, one `key = value` per
-// line, sorted, values with whitespace runs folded to one space. Globs are
-// expanded against the keys of the running kernel's /proc/sys. Keys that no
-// file writes (excluded with `-key`) are not printed.
+// boot_dump ROOT [--prefix PREFIX] [--written-if IF]... [--later IF]...:
+// prints what the boot replay (boot/boot_replay.hpp) says systemd-sysctl
+// would leave in each key under PREFIX, one `key = value` per line, sorted,
+// values with whitespace runs folded to one space. The running kernel's
+// /proc/sys is the state before the boot: its keys for the globs, its values
+// for systemd's equal-write check, its net.ipv4.conf directories for the
+// interfaces present. --written-if names an interface whose conf entries
+// all count as written (it has an IPv4 address); --written-entry an IPv4 conf
+// entry written on every interface present (inherited from init_net's
+// conf.default by a new namespace); --later an interface created
+// after the run (udev's per-interface run is replayed for it). Keys that no
+// write or side effect touches are not printed.
 //
 // A test-only tool (tests/netns/boot_corpus_systemd.sh compares it with what
 // systemd-sysctl really does); not installed.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "boot/boot_model.hpp"
+#include "boot/boot_replay.hpp"
 #include "os/sysctl_d_tree.hpp"
 #include "util/strings.hpp"
 
@@ -40,6 +50,21 @@ std::vector<std::string> existing_keys(const std::string& prefix)
     return out;
 }
 
+std::string read_value(const std::string& key)
+{
+    std::FILE* f = std::fopen(("/proc/sys/" + boot::key_to_path(key)).c_str(), "re");
+    if (f == nullptr) return {};
+    std::string text;
+    char buf[4096];
+    size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+        text.append(buf, n);
+    std::fclose(f);
+    while (!text.empty() && text.back() == '\n')
+        text.pop_back();
+    return text;
+}
+
 bool under_prefix(const std::string& key, const std::string& prefix)
 {
     if (prefix.empty()) return true;
@@ -49,7 +74,9 @@ bool under_prefix(const std::string& key, const std::string& prefix)
 
 int usage()
 {
-    std::fprintf(stderr, "usage: boot_dump ROOT [--prefix PREFIX]\n");
+    std::fprintf(
+        stderr,
+        "usage: boot_dump ROOT [--prefix PREFIX] [--written-if IF]... [--written-entry E]... [--later IF]...\n");
     return 2;
 }
 
@@ -61,9 +88,18 @@ int main(int argc, char** argv)
     std::string root;
     std::string prefix;
     bool have_root = false;
+    std::vector<std::string> written_if;
+    std::set<std::string> written_entries;
+    boot::ReplayInput input;
     for (size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--prefix" && i + 1 < args.size()) {
             prefix = boot::normalize_key(args[++i]);
+        } else if (args[i] == "--written-if" && i + 1 < args.size()) {
+            written_if.push_back(args[++i]);
+        } else if (args[i] == "--written-entry" && i + 1 < args.size()) {
+            written_entries.insert(args[++i]);
+        } else if (args[i] == "--later" && i + 1 < args.size()) {
+            input.later_interfaces.push_back(args[++i]);
         } else if (!have_root && !args[i].empty() && args[i][0] != '-') {
             root = args[i];
             have_root = true;
@@ -85,8 +121,19 @@ int main(int argc, char** argv)
     for (const auto& issue : issues)
         std::fprintf(stderr, "%s:%d: %s\n", issue.file.c_str(), issue.line, issue.message.c_str());
 
-    auto values = boot::final_values(result, existing_keys(prefix));
-    for (const auto& [key, final_value] : values) {
+    // Everything under net: the side effects cross any narrower prefix.
+    input.existing_keys = existing_keys("net");
+    for (const auto& key : input.existing_keys)
+        input.before[key] = read_value(key);
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
+        std::string name = boot::path_to_key(entry.path().filename().string());
+        if (name == "all" || name == "default") continue;
+        bool written = std::find(written_if.begin(), written_if.end(), name) != written_if.end();
+        input.interfaces.push_back(boot::BootInterface{name, written, written_entries});
+    }
+    auto replay = boot::replay_boot(result, input);
+    for (const auto& [key, final_value] : replay.values) {
         if (!under_prefix(key, prefix)) continue;
         std::vector<std::string> words;
         for (auto word : sysknob::util::split_ws(final_value.value))

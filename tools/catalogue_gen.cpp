@@ -4,6 +4,8 @@
 // line: unknown fields, bounds that contradict each other, a default outside
 // the kernel's bounds, a per-interface key without its all/default
 // semantics, an entry without a public source.
+// With --effects: schemas/write_effects.toml -> write_effects_data.cpp
+// (boot/write_effects.hpp).
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -92,12 +94,155 @@ std::string range_text(std::optional<int64_t> lo, std::optional<int64_t> hi)
     return (lo ? n(*lo) : std::string("..")) + " .. " + (hi ? n(*hi) : std::string(".."));
 }
 
+bool write_atomically(const std::string& path, const std::string& text)
+{
+    std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp);
+        f << text;
+        if (!f) {
+            std::cerr << "cannot write " << tmp << "\n";
+            return false;
+        }
+    }
+    return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+// schemas/write_effects.toml: [[write_effect]] and [[boot_value]] tables.
+int generate_effects(const char* in, const char* out_path)
+{
+    toml::table root;
+    try {
+        root = toml::parse_file(in);
+    } catch (const toml::parse_error& e) {
+        std::cerr << in << ":" << e.source().begin.line << ":" << e.source().begin.column << ": " << e.description()
+                  << "\n";
+        return 1;
+    }
+    auto where = [&](const toml::node& n) { return std::string(in) + ":" + std::to_string(n.source().begin.line); };
+    auto strings = [](const toml::table& t, const char* f, std::vector<std::string>& out) {
+        const auto* a = t[f].as_array();
+        if (!a) return false;
+        for (const auto& v : *a) {
+            if (!v.is_string()) return false;
+            out.push_back(v.value_or<std::string>(""));
+        }
+        return true;
+    };
+    std::ostringstream body;
+    std::ostringstream effects;
+    std::set<std::string> ids;
+    static const std::set<std::string> effect_fields = {"id",      "trigger", "except",    "when",  "action",
+                                                        "targets", "values",  "mechanism", "source"};
+    int n = 0;
+    const auto* list = root["write_effect"].as_array();
+    if (!list || list->empty()) {
+        std::cerr << in << ": no [[write_effect]] entries\n";
+        return 1;
+    }
+    for (const auto& node : *list) {
+        const auto* t = node.as_table();
+        if (!t) {
+            std::cerr << where(node) << ": [[write_effect]] must be a table\n";
+            return 1;
+        }
+        for (const auto& [k, v] : *t) {
+            (void)v;
+            if (!effect_fields.count(std::string(k.str()))) {
+                std::cerr << where(node) << ": unknown field '" << k.str() << "'\n";
+                return 1;
+            }
+        }
+        auto str = [&](const char* f) { return (*t)[f].value_or<std::string>(""); };
+        std::string id = str("id"), trigger = str("trigger"), when = str("when"), action = str("action");
+        if (id.empty() || !ids.insert(id).second) {
+            std::cerr << where(node) << ": missing or duplicate id '" << id << "'\n";
+            return 1;
+        }
+        if (trigger.empty() || str("source").empty() || str("mechanism").empty()) {
+            std::cerr << where(node) << ": '" << id << "': trigger, mechanism and source are required\n";
+            return 1;
+        }
+        if (when != "write" && when != "change") {
+            std::cerr << where(node) << ": '" << id << "': when must be \"write\" or \"change\"\n";
+            return 1;
+        }
+        if (action != "mark_written" && action != "copy_to_unwritten" && action != "set") {
+            std::cerr << where(node) << ": '" << id
+                      << "': action must be \"mark_written\", \"copy_to_unwritten\" or \"set\"\n";
+            return 1;
+        }
+        std::vector<std::string> except, targets, values;
+        if (t->contains("except") && !strings(*t, "except", except)) {
+            std::cerr << where(node) << ": '" << id << "': except must be a list of strings\n";
+            return 1;
+        }
+        if (!strings(*t, "targets", targets) || !strings(*t, "values", values) || targets.empty() ||
+            targets.size() != values.size()) {
+            std::cerr << where(node) << ": '" << id << "': targets and values must be lists of the same length\n";
+            return 1;
+        }
+        bool has_entry = trigger.find("{entry}") != std::string::npos;
+        std::string name = "e" + std::to_string(n);
+        body << "constexpr std::string_view " << name << "_except[] = {";
+        for (const auto& e : except)
+            body << quote(e) << ", ";
+        if (except.empty()) body << "\"\"";
+        body << "};\nconstexpr EffectTarget " << name << "_targets[] = {";
+        for (size_t i = 0; i < targets.size(); ++i) {
+            if (values[i] != "same" && values[i] != "negate") {
+                std::cerr << where(node) << ": '" << id << "': values must be \"same\" or \"negate\"\n";
+                return 1;
+            }
+            if (!has_entry && targets[i].find("{entry}") != std::string::npos) {
+                std::cerr << where(node) << ": '" << id << "': a target has {entry} but the trigger does not\n";
+                return 1;
+            }
+            body << "{" << quote(targets[i]) << ", EffectValue::" << values[i] << "}, ";
+        }
+        body << "};\n";
+        effects << "    {" << quote(id) << ", " << quote(trigger) << ", std::span<const std::string_view>(" << name
+                << "_except, " << except.size() << "), EffectWhen::" << when << ", EffectAction::" << action << ", "
+                << name << "_targets, " << quote(str("mechanism")) << ", " << quote(str("source")) << "},\n";
+        ++n;
+    }
+    std::ostringstream values_out;
+    std::set<std::string> keys;
+    if (const auto* bv = root["boot_value"].as_array()) {
+        for (const auto& node : *bv) {
+            const auto* t = node.as_table();
+            std::string key = t ? (*t)["key"].value_or<std::string>("") : "";
+            auto value = t ? (*t)["value"].value<std::string>() : std::nullopt;
+            std::string source = t ? (*t)["source"].value_or<std::string>("") : "";
+            if (key.empty() || !value || source.empty() || !keys.insert(key).second ||
+                key.find("{entry}") != std::string::npos) {
+                std::cerr << where(node)
+                          << ": [[boot_value]] needs a unique key (no {entry}), a string value and a source\n";
+                return 1;
+            }
+            values_out << "    {" << quote(key) << ", " << quote(*value) << ", " << quote(source) << "},\n";
+        }
+    }
+    std::ostringstream out;
+    out << "// Generated by tools/catalogue_gen from schemas/write_effects.toml. Do not edit.\n"
+        << "#include \"boot/write_effects.hpp\"\n\nnamespace sysknob::boot {\n\nnamespace {\n"
+        << body.str() << "constexpr WriteEffect k_effects[] = {\n"
+        << effects.str() << "};\nconstexpr BootValue k_boot_values[] = {\n"
+        << values_out.str() << "};\n}  // namespace\n\n"
+        << "std::span<const WriteEffect> write_effects() { return k_effects; }\n"
+        << "std::span<const BootValue> boot_values() { return k_boot_values; }\n\n"
+        << "}  // namespace sysknob::boot\n";
+    return write_atomically(out_path, out.str()) ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
 {
+    if (argc == 4 && std::string(argv[1]) == "--effects") return generate_effects(argv[2], argv[3]);
     if (argc != 3 && argc != 4) {
-        std::cerr << "usage: catalogue_gen CATALOGUE.toml OUT.cpp [OUT.7]\n";
+        std::cerr << "usage: catalogue_gen CATALOGUE.toml OUT.cpp [OUT.7] | catalogue_gen --effects "
+                     "WRITE_EFFECTS.toml OUT.cpp\n";
         return 64;
     }
     toml::table root;

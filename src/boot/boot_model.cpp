@@ -203,7 +203,7 @@ std::vector<Shadow> find_shadows(const BootResult& result, std::string_view our_
             // Same name: our fragment itself, or a file ours masks.
             if (base_name(a.file) <= our_fragment_name) continue;
             bool same = !a.is_exclusion && a.value == our_value;
-            out.push_back(Shadow{key, our_value, a, same, ShadowScope::systemd});
+            out.push_back(Shadow{key, our_value, a, same, ShadowScope::systemd, {}});
         }
     }
     if (files == nullptr) return out;
@@ -215,7 +215,7 @@ std::vector<Shadow> find_shadows(const BootResult& result, std::string_view our_
     for (const auto& a : parsed.assignments) {
         auto ours = our_keys.find(a.key);
         if (ours == our_keys.end() || a.is_exclusion) continue;
-        out.push_back(Shadow{a.key, ours->second, a, a.value == ours->second, ShadowScope::procps_only});
+        out.push_back(Shadow{a.key, ours->second, a, a.value == ours->second, ShadowScope::procps_only, {}});
     }
     return out;
 }

@@ -98,6 +98,9 @@ struct Shadow {
     SysctlAssignment by;      // file, line, value (or an exclusion) that wins
     bool same_value = false;  // it sets what we set: harmless today
     ShadowScope scope = ShadowScope::systemd;
+    // Set when a kernel side effect of another key's write does it
+    // (boot_replay.hpp): the mechanism in words; `by` is that write.
+    std::string mechanism;
 };
 
 // For every key we set (exact keys, canonical form) in a fragment named

@@ -157,10 +157,14 @@ int run_apply(const ApplyOptions& o, Context& ctx)
     }
     const std::string name = p.loaded.load.resolved.display_name();
     for (const auto& sh : p.shadows)
-        p.warnings.push_back("'" + sh.key + "' will be overridden at boot by " + sh.by.file + ":" +
-                             std::to_string(sh.by.line) + " (" +
-                             (sh.by.is_exclusion ? "excluded" : "'" + sh.by.value + "'") +
-                             "); remove it there or apply with a higher --priority");
+        if (!sh.mechanism.empty())
+            p.warnings.push_back("'" + sh.key + "' will be overridden at boot ('" + sh.by.value +
+                                 "'): " + sh.mechanism + "; " + shadow_fix(sh));
+        else
+            p.warnings.push_back("'" + sh.key + "' will be overridden at boot by " + sh.by.file + ":" +
+                                 std::to_string(sh.by.line) + " (" +
+                                 (sh.by.is_exclusion ? "excluded" : "'" + sh.by.value + "'") +
+                                 "); remove it there or apply with a higher --priority");
     for (const auto& w : p.warnings)
         spdlog::warn("{}", w);
     if (p.change.empty()) {

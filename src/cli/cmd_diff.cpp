@@ -49,10 +49,12 @@ int run_diff(const DiffOptions& o, Context& ctx)
                      m);
     nlohmann::json shadowed = nlohmann::json::array();
     for (const auto& sh : p.shadows)
-        shadowed.push_back({{"key", sh.key},
-                            {"file", sh.by.file},
-                            {"line", sh.by.line},
-                            {"value", sh.by.is_exclusion ? nlohmann::json(nullptr) : nlohmann::json(sh.by.value)}});
+        shadowed.push_back(
+            {{"key", sh.key},
+             {"file", sh.by.file},
+             {"line", sh.by.line},
+             {"value", sh.by.is_exclusion ? nlohmann::json(nullptr) : nlohmann::json(sh.by.value)},
+             {"mechanism", sh.mechanism.empty() ? nlohmann::json(nullptr) : nlohmann::json(sh.mechanism)}});
     if (ctx.globals.json()) {
         nlohmann::json changes = nlohmann::json::array();
         for (const auto& i : p.plan.items)
@@ -104,10 +106,16 @@ int run_diff(const DiffOptions& o, Context& ctx)
             break;
         }
     }
-    for (const auto& sh : p.shadows)
+    for (const auto& sh : p.shadows) {
+        if (!sh.mechanism.empty()) {
+            std::cout << "! " << sh.key << ": at boot ends at '" << sh.by.value << "', not ours ('" << sh.our_value
+                      << "'): " << sh.mechanism << "\n    " << shadow_fix(sh) << "\n";
+            continue;
+        }
         std::cout << "! " << sh.key << ": at boot " << sh.by.file << ":" << sh.by.line << " sets "
                   << (sh.by.is_exclusion ? std::string("an exclusion") : "'" + sh.by.value + "'") << " after ours ('"
                   << sh.our_value << "')\n";
+    }
     if (!ctx.globals.quiet)
         std::cout << (in_sync ? "in sync: " : "drift: ") << p.plan.items.size() - same << " of " << p.plan.items.size()
                   << " keys differ\n";

@@ -42,8 +42,14 @@ int run_status(const StatusOptions&, Context& ctx)
     nlohmann::json shadowed = nlohmann::json::array();
     if (present) {
         for (const auto& sh : shadows_of(ctx, st.keys, st.priority)) {
-            shadowed.push_back({{"key", sh.key}, {"file", sh.by.file}, {"line", sh.by.line}, {"value", sh.by.value}});
-            text += "! " + sh.key + ": overridden at boot by " + sh.by.file + ":" + std::to_string(sh.by.line) + "\n";
+            shadowed.push_back(
+                {{"key", sh.key},
+                 {"file", sh.by.file},
+                 {"line", sh.by.line},
+                 {"value", sh.by.is_exclusion ? nlohmann::json(nullptr) : nlohmann::json(sh.by.value)},
+                 {"mechanism", sh.mechanism.empty() ? nlohmann::json(nullptr) : nlohmann::json(sh.mechanism)}});
+            text += "! " + sh.key + ": overridden at boot by " + sh.by.file + ":" + std::to_string(sh.by.line) +
+                    (sh.mechanism.empty() ? std::string() : ": " + sh.mechanism + "\n    " + shadow_fix(sh)) + "\n";
         }
         auto listed = modules_listed_for_boot(ctx);
         for (const auto& m : st.modules)

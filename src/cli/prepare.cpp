@@ -7,8 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boot/boot_replay.hpp"
 #include "kernel/catalogue.hpp"
 #include "kernel/conntrack.hpp"
+#include "kernel/expand.hpp"
+#include "kernel/order.hpp"
 #include "model/key.hpp"
 #include "os/atomic_file.hpp"
 #include "os/sysctl_d_tree.hpp"
@@ -173,6 +176,79 @@ std::vector<persist::ModuleOption> module_options(Context& ctx, const model::Res
 
 }  // namespace
 
+namespace {
+
+// The boot replayed (boot/boot_replay.hpp) with our fragment as it would be
+// written: our keys that a kernel side effect of another write changes. The
+// state before the boot is the kernel's compiled-in values (write_effects.toml
+// [[boot_value]]), not the live ones, which our own apply may have set; the
+// interfaces are the ones present now, lo with its address (systemd's PID 1
+// brings lo up before any unit runs, src/core/loopback-setup.c), the others
+// without one (an address comes later, from the network manager).
+std::vector<boot::Shadow> effect_shadows_of(Context& ctx, const std::map<std::string, std::string>& ours,
+                                            const std::string& name)
+{
+    bool reachable = false;
+    for (const auto& entry : ours)
+        reachable = reachable || boot::effect_can_reach(entry.first);
+    if (!reachable) return {};
+    std::vector<boot::ParseIssue> issues;
+    auto files = os::read_sysctl_d_tree(ctx.paths.root, issues);
+    if (!files) return {};
+    // Our fragment as persist::render_fragment() orders it: write rank, then
+    // key (the order matters when one of our keys has effects on another).
+    std::vector<const std::pair<const std::string, std::string>*> order;
+    for (const auto& entry : ours)
+        order.push_back(&entry);
+    std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
+        return kernel::write_rank(a->first) < kernel::write_rank(b->first);
+    });
+    std::string content;
+    for (const auto* entry : order)
+        content += entry->first + " = " + entry->second + "\n";
+    std::erase_if(*files, [&](const boot::ConfigFile& f) { return f.name == name; });
+    files->push_back(boot::ConfigFile{"/etc/sysctl.d", name, content, false});
+    auto model = boot::build_boot_model(*files);
+
+    boot::ReplayInput input;
+    if (auto dirs = ctx.tree.list("net.ipv4.conf")) {
+        for (const auto& d : *dirs)
+            if (d != "all" && d != "default") input.interfaces.push_back(boot::BootInterface{d, d == "lo", {}});
+    }
+    std::set<std::string> existing;
+    for (const auto& a : model.table) {
+        if (!a.is_glob) {
+            existing.insert(a.key);
+            continue;
+        }
+        // expand_key() expands "*" segments; other glob characters are
+        // matched afterwards.
+        std::string star;
+        for (auto seg : util::split(a.key, '.')) {
+            if (!star.empty()) star += '.';
+            star += boot::key_is_glob(seg) ? std::string("*") : std::string(seg);
+        }
+        for (auto& k : kernel::expand_key(ctx.tree, star))
+            if (boot::glob_matches(a.key, k)) existing.insert(std::move(k));
+    }
+    input.existing_keys.assign(existing.begin(), existing.end());
+    auto replay = boot::replay_boot(model, input);
+    return boot::effect_shadows(replay, ours, name);
+}
+
+}  // namespace
+
+std::string shadow_fix(const boot::Shadow& sh)
+{
+    // A fragment sorting after the other file is written after it: our own
+    // write then differs from what the side effect left, so systemd writes it
+    // and the kernel marks the entry written. Setting conf.default or a glob
+    // in our own fragment does not help when the other file assigns the same
+    // table key: the later file replaces it in systemd's table.
+    return "fix: apply with a --priority that sorts after " + sh.by.file +
+           " (our write then comes after it and holds), or change '" + sh.by.key + "' there";
+}
+
 std::vector<boot::Shadow> shadows_of(Context& ctx, const std::map<std::string, std::string>& ours, int priority)
 {
     std::string name = ctx.paths.fragment(priority);
@@ -184,8 +260,16 @@ std::vector<boot::Shadow> shadows_of(Context& ctx, const std::map<std::string, s
     if (!files) return {};
     auto model = boot::build_boot_model(*files);
     std::vector<boot::Shadow> out;
+    std::set<std::string> keys;
     for (auto& s : boot::find_shadows(model, name, ours, &*files))
-        if (!s.same_value && s.scope == boot::ShadowScope::systemd) out.push_back(std::move(s));
+        if (!s.same_value && s.scope == boot::ShadowScope::systemd) {
+            keys.insert(s.key);
+            out.push_back(std::move(s));
+        }
+    // A key no later file names can still change at boot through the
+    // kernel's side effect of another write (any file, earlier ones too).
+    for (auto& s : effect_shadows_of(ctx, ours, name))
+        if (keys.count(s.key) == 0) out.push_back(std::move(s));
     return out;
 }
 
@@ -320,6 +404,26 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     for (const auto& item : p.plan.items)
         if (item.restore && item.status == plan::Status::change)
             p.change.live.push_back({item.key, item.raw_live, item.desired});
+    // Our own writes have the kernel's side effects too: a changed
+    // net.ipv4.conf.default.X is copied into every interface whose X was
+    // never written (devinet_copy_dflt_conf()), ip_forward rewrites every
+    // interface's forwarding. A key of ours that already holds its value is
+    // not written, so nothing protects it: it is written again after the
+    // change that would move it, which also marks it written in the kernel.
+    // Nothing is written when nothing changes (the no-op promise holds).
+    if (!o.persist_only) {
+        size_t changed = p.change.live.size();
+        std::set<std::string> pinned;
+        for (size_t i = 0; i < changed; ++i) {
+            const std::string written = p.change.live[i].key;
+            for (const auto& item : p.plan.items) {
+                if (item.restore || item.status != plan::Status::same || pinned.count(item.key) != 0) continue;
+                if (!boot::effect_reaches(written, item.key)) continue;
+                pinned.insert(item.key);
+                p.change.live.push_back({item.key, item.raw_live, item.desired});
+            }
+        }
+    }
 
     auto options = module_options(ctx, r, loading, !o.persist_only && p.module_errors.empty(), p);
     ns.modules = p.boot_modules;

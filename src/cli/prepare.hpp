@@ -44,6 +44,9 @@ Result<std::pair<snapshot::State, bool>> read_state(Context& ctx);
 // `priority`): later sysctl.d files that set them otherwise or exclude them.
 std::vector<boot::Shadow> shadows_of(Context& ctx, const std::map<std::string, std::string>& ours, int priority);
 
+// What to do about a shadow that a kernel side effect causes, in words.
+std::string shadow_fix(const boot::Shadow& shadow);
+
 // Modules listed in modules-load.d directories under the root.
 std::vector<std::string> modules_listed_for_boot(const Context& ctx);
 

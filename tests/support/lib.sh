@@ -42,6 +42,24 @@ make_root() {
   echo "$r"
 }
 
+# IPv4 conf entries that a new network namespace starts with marked written:
+# it copies init_net's conf.default, written-bits included
+# (devinet_init_net(), net.core.devconf_inherit_init_net = 0), so after any
+# write to the host's conf.default.X its devices take no copies of X. Probed
+# in a throwaway namespace: a default write that does not reach lo.
+shut_entries() {
+  unshare -n bash -c '
+    p=/proc/sys/net/ipv4/conf
+    for f in "$p"/default/*; do
+      e=${f##*/}
+      [ -w "$f" ] && [ -f "$p/lo/$e" ] || continue
+      o=$(cat "$f"); n=$(( o == 0 ? 1 : 0 ))
+      echo "$n" >"$f" 2>/dev/null || continue
+      [ "$(cat "$p/lo/$e")" = "$n" ] || echo "$e"
+      echo "$o" >"$f"
+    done'
+}
+
 pass() { echo "ok: $*"; }
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 

@@ -1,0 +1,329 @@
+#include "boot/boot_replay.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "boot/write_effects.hpp"
+
+namespace sysknob::boot {
+namespace {
+
+std::vector<std::string_view> segments(std::string_view key)
+{
+    std::vector<std::string_view> out;
+    size_t start = 0;
+    for (;;) {
+        size_t dot = key.find('.', start);
+        out.push_back(key.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+        if (dot == std::string_view::npos) return out;
+        start = dot + 1;
+    }
+}
+
+bool is_interface(std::string_view segment)
+{
+    return segment != "all" && segment != "default";
+}
+
+struct Binding {
+    std::string iface;
+    std::string entry;
+};
+
+// Matches a key against a template with "{if}" and "{entry}" segments.
+std::optional<Binding> match(std::string_view pattern, std::string_view key, bool if_any = false)
+{
+    auto p = segments(pattern);
+    auto k = segments(key);
+    if (p.size() != k.size()) return std::nullopt;
+    Binding b;
+    for (size_t i = 0; i < p.size(); ++i) {
+        if (p[i] == "{if}") {
+            if (!if_any && !is_interface(k[i])) return std::nullopt;
+            b.iface = std::string(k[i]);
+        } else if (p[i] == "{entry}") {
+            b.entry = std::string(k[i]);
+        } else if (p[i] != k[i]) {
+            return std::nullopt;
+        }
+    }
+    return b;
+}
+
+std::string substitute(std::string_view pattern, const Binding& b)
+{
+    std::string out;
+    for (auto seg : segments(pattern)) {
+        if (!out.empty()) out += '.';
+        if (seg == "{if}")
+            out += b.iface;
+        else if (seg == "{entry}")
+            out += b.entry;
+        else
+            out += seg;
+    }
+    return out;
+}
+
+std::string replace_all(std::string text, std::string_view from, std::string_view to)
+{
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+    return text;
+}
+
+std::string_view trim(std::string_view s)
+{
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
+    return s;
+}
+
+bool is_zero(std::string_view text)
+{
+    return kernel_text(text) == "0";
+}
+
+class Replay {
+  public:
+    Replay(const BootResult& result, const ReplayInput& input) : m_result(result), m_input(input)
+    {
+        for (const auto& a : result.table)
+            m_in_table.insert(a.key);
+        m_interfaces = input.interfaces;
+        m_existing = input.existing_keys;
+        // glob(3) returns matches sorted by path (the C locale's strcmp).
+        std::sort(m_existing.begin(), m_existing.end(),
+                  [](const std::string& a, const std::string& b) { return key_to_path(a) < key_to_path(b); });
+    }
+
+    ReplayResult run()
+    {
+        for (const auto& a : m_result.table)
+            apply_entry(a, {});
+        for (const auto& name : m_input.later_interfaces)
+            later_interface(name);
+        return std::move(m_out);
+    }
+
+  private:
+    std::optional<std::string> value_of(const std::string& key)
+    {
+        if (auto it = m_state.find(key); it != m_state.end()) return it->second;
+        if (auto it = m_input.before.find(key); it != m_input.before.end()) return kernel_text(it->second);
+        for (const auto& bv : boot_values())
+            if (bv.key == key) return std::string(bv.value);
+        for (const auto& bv : boot_values())
+            if (match(bv.key, key, /*if_any=*/true)) return std::string(bv.value);
+        return std::nullopt;
+    }
+
+    // One entry of systemd's table, limited to keys under `prefixes` (the
+    // udev run for one interface) when not empty.
+    void apply_entry(const SysctlAssignment& a, const std::vector<std::string>& prefixes)
+    {
+        if (a.is_exclusion) return;
+        auto under = [&](const std::string& key) {
+            if (prefixes.empty()) return true;
+            for (const auto& p : prefixes)
+                if (key.size() > p.size() && key.compare(0, p.size(), p) == 0 && key[p.size()] == '.') return true;
+            return false;
+        };
+        if (!a.is_glob) {
+            if (under(a.key)) systemd_write(a.key, a.value, a);
+            return;
+        }
+        for (const auto& key : m_existing) {
+            if (!under(key) || m_in_table.count(key) != 0 || !glob_matches(a.key, key)) continue;
+            systemd_write(key, a.value, a);
+        }
+    }
+
+    // sysctl_write(): nothing happens when the key already reads as the value.
+    void systemd_write(const std::string& key, const std::string& value, const SysctlAssignment& source)
+    {
+        auto current = value_of(key);
+        if (!current) m_out.unknown_before.insert(key);
+        if (current && *current == value) {
+            m_out.skipped_equal[key] = source;
+            return;
+        }
+        m_out.skipped_equal.erase(key);
+        kernel_write(key, kernel_text(value), source);
+    }
+
+    void set(const std::string& key, const std::string& text, const SysctlAssignment& source, const WriteEffect* e,
+             const std::string& trigger)
+    {
+        m_state[key] = text;
+        ReplayValue v{text, source, {}, {}, {}, false};
+        if (e != nullptr) {
+            v.effect_id = std::string(e->id);
+            v.trigger_key = trigger;
+            v.mechanism = replace_all(std::string(e->mechanism), "{trigger}", trigger);
+        }
+        m_out.values[key] = std::move(v);
+    }
+
+    void kernel_write(const std::string& key, const std::string& text, const SysctlAssignment& source)
+    {
+        auto old = value_of(key);
+        set(key, text, source, nullptr, {});
+        for (const auto& e : write_effects()) {
+            auto b = match(e.trigger, key);
+            if (!b) continue;
+            if (std::find(e.except.begin(), e.except.end(), b->entry) != e.except.end()) continue;
+            if (e.when == EffectWhen::change && old && *old == text) continue;
+            for (const auto& target : e.targets) {
+                std::string value = target.value == EffectValue::same ? text : (is_zero(text) ? "1" : "0");
+                bool per_if = target.key.find("{if}") != std::string_view::npos;
+                if (e.action == EffectAction::mark_written) {
+                    m_written.insert(substitute(target.key, *b));
+                    continue;
+                }
+                if (!per_if) {
+                    set(substitute(target.key, *b), value, source, &e, key);
+                    continue;
+                }
+                for (const auto& iface : m_interfaces) {
+                    Binding t{iface.name, b->entry};
+                    std::string k = substitute(target.key, t);
+                    if (e.action == EffectAction::copy_to_unwritten &&
+                        (iface.entries_written || iface.written_entries.count(b->entry) != 0 ||
+                         m_written.count(k) != 0))
+                        continue;
+                    set(k, value, source, &e, key);
+                }
+            }
+        }
+    }
+
+    // A device created after the boot run: conf.default's values at its
+    // creation (inetdev_init(), ipv6_add_dev()), then udev's systemd-sysctl
+    // run for its own keys.
+    void later_interface(const std::string& name)
+    {
+        std::vector<std::string> prefixes;
+        for (const char* family : {"net.ipv4", "net.ipv6"}) {
+            std::string dflt = std::string(family) + ".conf.default.";
+            std::string mine = std::string(family) + ".conf." + name;
+            prefixes.push_back(mine);
+            prefixes.push_back(std::string(family) + ".neigh." + name);
+            for (const auto& key : m_input.existing_keys) {
+                if (key.compare(0, dflt.size(), dflt) != 0) continue;
+                std::string own = mine + "." + key.substr(dflt.size());
+                m_existing.push_back(own);
+                auto touched = m_out.values.find(key);
+                auto v = value_of(key);
+                if (!v) continue;
+                m_state[own] = *v;
+                if (touched == m_out.values.end()) continue;
+                ReplayValue rv = touched->second;
+                rv.created_later = true;
+                rv.trigger_key = key;
+                rv.mechanism = "created after the boot writes, it takes " + key + "'s value";
+                m_out.values[own] = std::move(rv);
+            }
+        }
+        std::sort(m_existing.begin(), m_existing.end(),
+                  [](const std::string& a, const std::string& b) { return key_to_path(a) < key_to_path(b); });
+        m_interfaces.push_back(BootInterface{name, false, {}});
+        for (const auto& a : m_result.table)
+            apply_entry(a, prefixes);
+    }
+
+    const BootResult& m_result;
+    const ReplayInput& m_input;
+    std::set<std::string> m_in_table;
+    std::vector<BootInterface> m_interfaces;
+    std::vector<std::string> m_existing;
+    std::map<std::string, std::string> m_state;
+    std::set<std::string> m_written;
+    ReplayResult m_out;
+};
+
+std::string_view base_name(std::string_view path)
+{
+    size_t slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+std::string kernel_text(std::string_view value)
+{
+    std::string_view v = trim(value);
+    bool negative = !v.empty() && v.front() == '-';
+    std::string_view digits = negative ? v.substr(1) : v;
+    if (digits.empty() || digits.size() > 18 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::string(v);
+    long long n = std::stoll(std::string(digits));
+    return std::to_string(negative ? -n : n);
+}
+
+ReplayResult replay_boot(const BootResult& result, const ReplayInput& input)
+{
+    return Replay(result, input).run();
+}
+
+bool effect_can_reach(std::string_view key)
+{
+    for (const auto& e : write_effects()) {
+        if (e.action == EffectAction::mark_written) continue;
+        for (const auto& t : e.targets) {
+            auto b = match(t.key, key);
+            if (b && std::find(e.except.begin(), e.except.end(), b->entry) == e.except.end()) return true;
+        }
+    }
+    return false;
+}
+
+bool effect_reaches(std::string_view written, std::string_view target)
+{
+    for (const auto& e : write_effects()) {
+        if (e.action == EffectAction::mark_written) continue;
+        auto b = match(e.trigger, written);
+        if (!b || std::find(e.except.begin(), e.except.end(), b->entry) != e.except.end()) continue;
+        for (const auto& t : e.targets) {
+            auto tb = match(t.key, target);
+            if (tb && tb->entry == b->entry) return true;
+        }
+    }
+    return false;
+}
+
+std::vector<Shadow> effect_shadows(const ReplayResult& replay, const std::map<std::string, std::string>& ours,
+                                   std::string_view our_fragment_name)
+{
+    std::vector<Shadow> out;
+    for (const auto& [key, our_value] : ours) {
+        auto it = replay.values.find(key);
+        if (it == replay.values.end() || it->second.effect_id.empty()) continue;
+        const ReplayValue& v = it->second;
+        if (v.value == kernel_text(our_value)) continue;
+        // The value is the one the effect left (ip_forward = 1 leaves
+        // conf.all.accept_redirects at 0), the file and line the write's.
+        SysctlAssignment by = v.source;
+        by.value = v.value;
+        std::string where = by.file + ":" + std::to_string(by.line);
+        std::string words = v.mechanism + " (" + where + ")";
+        if (v.effect_id == "ipv4-default-copy") {
+            // The words of the issue: name the interface and why it was open.
+            auto segs = segments(key);
+            std::string iface = segs.size() == 5 ? std::string(segs[3]) : key;
+            words = "a later write of " + v.trigger_key + " in " + where + " reaches " + iface +
+                    " because its own value was never written";
+            auto skipped = replay.skipped_equal.find(key);
+            if (skipped != replay.skipped_equal.end() && base_name(skipped->second.file) == our_fragment_name)
+                words += " (systemd-sysctl skips our write of " + key + ": at boot it already holds " + our_value + ")";
+            words += "; this assumes " + iface + " has no IPv4 address yet when systemd-sysctl runs";
+        }
+        out.push_back(Shadow{key, our_value, by, false, ShadowScope::systemd, words});
+    }
+    return out;
+}
+
+}  // namespace sysknob::boot
