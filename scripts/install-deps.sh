@@ -11,6 +11,7 @@ build_pkgs=(
 test_pkgs=(
   procps systemd iproute2 util-linux strace python3 python3-jsonschema
   clang libclang-rt-14-dev clang-format clang-tidy mandoc groff-base
+  prometheus prometheus-node-exporter
 )
 extra_pkgs=(
   hyperfine lintian rpm dpkg-dev ansible-core fakeroot file rpm2cpio

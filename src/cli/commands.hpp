@@ -63,6 +63,13 @@ struct StatusOptions {};
 CLI::App* register_status(CLI::App& app, StatusOptions& o, bool full);
 int run_status(const StatusOptions& o, Context& ctx);
 
+struct DoctorOptions {
+    double interval = 5;
+    std::string output;
+};
+CLI::App* register_doctor(CLI::App& app, DoctorOptions& o, bool full);
+int run_doctor(const DoctorOptions& o, Context& ctx);
+
 int run(int argc, char** argv);
 
 }  // namespace sysknob::cli

@@ -29,7 +29,7 @@ done
 
 # Commands: the Subcommands: block of the top-level help.
 cmds=$(printf '%s\n' "$top_help" | sed -n '/^Subcommands:/,$p' | sed 1d | awk 'NF {print $1}')
-expect_eq "$(echo $cmds)" "list show lint diff apply snapshots rollback status" "commands listed by sysknob --help"
+expect_eq "$(echo $cmds)" "list show lint diff apply snapshots rollback status doctor" "commands listed by sysknob --help"
 for c in $cmds; do
   in_man ".SS $c" "command $c has its own man page subsection"
   run "$SYSKNOB" "$c" --help
