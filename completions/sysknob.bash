@@ -142,7 +142,7 @@ _sysknob()
         lint) opts="--strict --list-rules --container --mem-total" ;;
         apply) opts="--dry-run --check --runtime-only --persist-only --priority --keep" ;;
         rollback) opts="--discard --keep" ;;
-        doctor) opts="--interval --output" ;;
+        doctor) opts="--interval --output --list-findings" ;;
     esac
 
     if [[ $cur == -* ]]; then

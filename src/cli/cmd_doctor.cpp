@@ -100,11 +100,24 @@ CLI::App* register_doctor(CLI::App& app, DoctorOptions& o, bool full)
         ->check(CLI::Range(0.0, 3600.0));
     sub->add_option("--output", o.output, "write the result to FILE atomically instead of standard output")
         ->type_name("FILE");
+    sub->add_flag("--list-findings", o.list_findings, "print the finding ids with their titles and sources");
     return sub;
 }
 
 int run_doctor(const DoctorOptions& o, Context& ctx)
 {
+    if (o.list_findings) {
+        if (ctx.globals.json()) {
+            nlohmann::json arr = nlohmann::json::array();
+            for (const auto& k : doctor::finding_kinds())
+                arr.push_back({{"id", k.id}, {"title", k.title}, {"source", k.source}});
+            Context::print_json({{"findings", arr}});
+        } else {
+            for (const auto& k : doctor::finding_kinds())
+                std::cout << k.id << "  " << k.title << "\n        " << k.source << "\n";
+        }
+        return k_exit_ok;
+    }
     os::ProcEvidence src;
     std::vector<std::string> notes;
     auto first = doctor::take_sample(src, ctx.tree, notes);
@@ -218,7 +231,7 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
         return k_exit_ok;
     }
     if (auto w = os::write_file_atomic(o.output, out, 0644); !w) {
-        std::cerr << "sysknob: " << w.error().message << "\n";
+        std::cerr << "sysknob: cannot write '" << o.output << "': " << w.error().message << "\n";
         return k_exit_error;
     }
     spdlog::info("wrote '{}'", o.output);

@@ -66,6 +66,7 @@ int run_status(const StatusOptions& o, Context& ctx);
 struct DoctorOptions {
     double interval = 5;
     std::string output;
+    bool list_findings = false;
 };
 CLI::App* register_doctor(CLI::App& app, DoctorOptions& o, bool full);
 int run_doctor(const DoctorOptions& o, Context& ctx);

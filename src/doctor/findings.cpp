@@ -14,8 +14,8 @@ namespace {
 // names of include/uapi/linux/snmp.h as net/ipv4/proc.c prints them.
 const std::vector<FindingKind> k_kinds = {
     {"SK5001", "listen queue overflow: connections dropped because an accept queue was full",
-     "listen(2); Documentation/admin-guide/sysctl/net.rst (somaxconn); net/ipv4/tcp_ipv4.c tcp_v4_syn_recv_sock "
-     "(LINUX_MIB_LISTENOVERFLOWS, LINUX_MIB_LISTENDROPS)"},
+     "listen(2); Documentation/admin-guide/sysctl/net.rst (somaxconn); net/ipv4/tcp_input.c tcp_conn_request and "
+     "net/ipv4/tcp_ipv4.c tcp_v4_syn_recv_sock (LINUX_MIB_LISTENOVERFLOWS, LINUX_MIB_LISTENDROPS)"},
     {"SK5002", "SYN queue full: connection requests dropped or answered with syncookies",
      "Documentation/networking/ip-sysctl.rst (tcp_max_syn_backlog, tcp_syncookies); net/ipv4/tcp_input.c "
      "tcp_conn_request (LINUX_MIB_TCPREQQFULLDROP, LINUX_MIB_TCPREQQFULLDOCOOKIES)"},

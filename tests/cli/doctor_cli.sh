@@ -24,7 +24,7 @@ run sk --format json doctor --interval 0
 expect_rc 0 "doctor --format json"
 if [ -x "$PY" ]; then
   expect_eq "$(printf '%s' "$out" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(sorted(d), d["interval_s"], d["uptime_s"] > 0)')" \
-    "['findings', 'interval_s', 'notes', 'uptime_s'] 0 True" "json fields, interval 0, uptime"
+    "['findings', 'interval_s', 'notes', 'uptime_s'] 0.0 True" "json fields, interval 0, uptime"
 fi
 run sk doctor --help
 expect_contains "$out" "--interval" "help lists --interval"
