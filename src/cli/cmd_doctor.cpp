@@ -5,10 +5,9 @@
 // written atomically for node_exporter's textfile collector).
 #include <chrono>
 #include <cmath>
+#include <fmt/format.h>
 #include <iostream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/status_report.hpp"
@@ -39,7 +38,8 @@ class ProfileIndex {
         std::vector<ProfileLine> out;
         for (const auto& [name, r] : m_profiles)
             for (const auto& s : r.settings)
-                if (s.key == key && s.profile == name) out.push_back({name, s.where.file, s.value.render(), s.where.line});
+                if (s.key == key && s.profile == name)
+                    out.push_back({name, s.where.file, s.value.render(), s.where.line});
         return out;
     }
 
@@ -176,14 +176,16 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
                 for (const auto& k : f.knobs) {
                     nlohmann::json shipped = nlohmann::json::array();
                     for (const auto& p : profiles.setting(k.key))
-                        shipped.push_back({{"profile", p.profile}, {"file", p.file}, {"line", p.line}, {"value", p.value}});
-                    knobs.push_back({{"key", k.key},
-                                     {"current", k.current.empty() ? nlohmann::json(nullptr) : nlohmann::json(k.current)},
-                                     {"suggested", k.suggested.empty() ? nlohmann::json(nullptr) : nlohmann::json(k.suggested)},
-                                     {"why", k.why},
-                                     {"profile_line", k.suggested.empty() ? nlohmann::json(nullptr)
-                                                                          : nlohmann::json(toml_line(k.key, k.suggested))},
-                                     {"profiles", shipped}});
+                        shipped.push_back(
+                            {{"profile", p.profile}, {"file", p.file}, {"line", p.line}, {"value", p.value}});
+                    knobs.push_back(
+                        {{"key", k.key},
+                         {"current", k.current.empty() ? nlohmann::json(nullptr) : nlohmann::json(k.current)},
+                         {"suggested", k.suggested.empty() ? nlohmann::json(nullptr) : nlohmann::json(k.suggested)},
+                         {"why", k.why},
+                         {"profile_line", k.suggested.empty() ? nlohmann::json(nullptr)
+                                                              : nlohmann::json(toml_line(k.key, k.suggested))},
+                         {"profiles", shipped}});
                 }
                 arr.push_back({{"id", f.id},
                                {"severity", doctor::severity_name(f.severity)},
@@ -193,10 +195,8 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
                                {"advice", f.advice},
                                {"source", f.source}});
             }
-            out = nlohmann::json({{"interval_s", interval},
-                                  {"uptime_s", last.uptime_s},
-                                  {"findings", arr},
-                                  {"notes", notes}})
+            out = nlohmann::json(
+                      {{"interval_s", interval}, {"uptime_s", last.uptime_s}, {"findings", arr}, {"notes", notes}})
                       .dump(2) +
                   "\n";
         } else {
@@ -212,7 +212,8 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
                     for (const auto& e : f.evidence)
                         out += "  evidence: " + evidence_text(e, interval) + "\n";
                     for (const auto& k : f.knobs) {
-                        out += "  knob: " + k.key + " = " + (k.current.empty() ? "(absent in this network namespace)" : k.current);
+                        out += "  knob: " + k.key + " = " +
+                               (k.current.empty() ? "(absent in this network namespace)" : k.current);
                         out += k.suggested.empty() ? " (check, no change suggested)\n" : " -> " + k.suggested + "\n";
                         out += "    why: " + k.why + "\n";
                         if (!k.suggested.empty()) out += "    profile line: " + toml_line(k.key, k.suggested) + "\n";

@@ -19,9 +19,9 @@ struct CounterFile {
 };
 
 constexpr CounterFile k_files[] = {
-    {"net/netstat", parse_snmp_pairs, false},       {"net/snmp", parse_snmp_pairs, false},
-    {"net/snmp6", parse_snmp6, true},               {"net/sockstat", parse_sockstat, false},
-    {"net/softnet_stat", parse_softnet, false},     {"net/stat/nf_conntrack", parse_conntrack_stat, true},
+    {"net/netstat", parse_snmp_pairs, false},   {"net/snmp", parse_snmp_pairs, false},
+    {"net/snmp6", parse_snmp6, true},           {"net/sockstat", parse_sockstat, false},
+    {"net/softnet_stat", parse_softnet, false}, {"net/stat/nf_conntrack", parse_conntrack_stat, true},
     {"loadavg", parse_loadavg, false},
 };
 

@@ -101,7 +101,10 @@ const FindingKind& kind(std::string_view id)
     return k_kinds.front();  // unreachable for the ids below
 }
 
-std::string num(uint64_t v) { return std::to_string(v); }
+std::string num(uint64_t v)
+{
+    return std::to_string(v);
+}
 
 // A sysctl's live integers ("4096", "4096 131072 6291456"); empty when absent.
 std::vector<uint64_t> ints(const Sample& s, const std::string& key)
@@ -171,8 +174,9 @@ class Rules {
                 }
         std::vector<Evidence> out;
         for (const auto& [text, c] : seen) {
-            Evidence e{"kernel log", c.first, std::nullopt, 0, "any",
-                       "'" + text + "'" + (m_b.log_host_wide_only ? " (host-wide log)" : "")};
+            Evidence e{"kernel log", c.first,
+                       std::nullopt, 0,
+                       "any",        "'" + text + "'" + (m_b.log_host_wide_only ? " (host-wide log)" : "")};
             if (m_dt > 0) {
                 e.delta = c.second;
                 e.rate_per_s = static_cast<double>(c.second) / m_dt;
@@ -210,7 +214,10 @@ Finding make(std::string_view id, std::vector<Evidence> ev, Severity growing)
     return f;
 }
 
-uint64_t doubled(std::optional<uint64_t> v, uint64_t floor) { return std::max(v ? *v * 2 : floor, floor); }
+uint64_t doubled(std::optional<uint64_t> v, uint64_t floor)
+{
+    return std::max(v ? *v * 2 : floor, floor);
+}
 
 // Collects the counters named, and the log records of the id; a finding
 // only when one of the log records counts (kernel log of our own namespace)
@@ -245,7 +252,10 @@ void listen_overflow(Rules& r, std::vector<Finding>& out)
     for (const auto& sk : s.sockets) {
         if (sk.state != Socket::State::listen || sk.rqueue == 0 || sk.rqueue < sk.wqueue) continue;
         any = true;
-        Evidence e{"listener " + sk.local_addr + ":" + num(sk.local_port), sk.rqueue, std::nullopt, 0,
+        Evidence e{"listener " + sk.local_addr + ":" + num(sk.local_port),
+                   sk.rqueue,
+                   std::nullopt,
+                   0,
                    ">= accept queue limit " + num(sk.wqueue),
                    "accept queue " + num(sk.rqueue) + " of " + num(sk.wqueue)};
         ev.push_back(std::move(e));
@@ -318,8 +328,7 @@ void time_wait(Rules& r, std::vector<Finding>& out)
 void tcp_memory(Rules& r, std::vector<Finding>& out)
 {
     bool any = false;
-    auto ev = collect(r, "SK5004", {"TcpExt.TCPMemoryPressures", "TcpExt.TCPAbortOnMemory", "TcpExt.PruneCalled"},
-                      any);
+    auto ev = collect(r, "SK5004", {"TcpExt.TCPMemoryPressures", "TcpExt.TCPAbortOnMemory", "TcpExt.PruneCalled"}, any);
     if (!any) return;
     const auto& s = r.last();
     if (auto mem = r.gauge("sockstat.TCP.mem"))
@@ -487,7 +496,8 @@ void near_limit(Rules& r, std::vector<Finding>& out, std::string_view id, const 
     auto g = r.gauge(gauge_name);
     auto limit = int_of(s, limit_key);
     if (!g || !limit || *limit == 0 || *g * 10 < *limit * 9) return;
-    std::vector<Evidence> ev{{gauge_name, *g, std::nullopt, 0, ">= 90% of " + limit_key + " (" + num(*limit) + ")", ""}};
+    std::vector<Evidence> ev{
+        {gauge_name, *g, std::nullopt, 0, ">= 90% of " + limit_key + " (" + num(*limit) + ")", ""}};
     for (auto& e : r.log_for(id))
         ev.push_back(std::move(e));
     Finding f = make(id, std::move(ev), Severity::warning);
@@ -509,8 +519,14 @@ std::string_view severity_name(Severity s)
     return "info";
 }
 
-const std::vector<FindingKind>& finding_kinds() { return k_kinds; }
-const std::vector<std::string>& knobs_to_read() { return k_knobs; }
+const std::vector<FindingKind>& finding_kinds()
+{
+    return k_kinds;
+}
+const std::vector<std::string>& knobs_to_read()
+{
+    return k_knobs;
+}
 
 bool log_record_matters(std::string_view text)
 {

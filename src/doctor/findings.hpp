@@ -25,12 +25,12 @@ enum class Severity { info, warning, critical };
 std::string_view severity_name(Severity s);
 
 struct Evidence {
-    std::string what;          // counter or gauge name, "listener 127.0.0.1:80", "kernel log"
-    uint64_t value = 0;        // total since boot, or the gauge's current value
+    std::string what;               // counter or gauge name, "listener 127.0.0.1:80", "kernel log"
+    uint64_t value = 0;             // total since boot, or the gauge's current value
     std::optional<uint64_t> delta;  // growth during the interval
-    double rate_per_s = 0;     // delta / interval
-    std::string threshold;     // "> 0", ">= 90% of net.netfilter.nf_conntrack_max (65536)"
-    std::string detail;        // free text: a quoted log line, a destination
+    double rate_per_s = 0;          // delta / interval
+    std::string threshold;          // "> 0", ">= 90% of net.netfilter.nf_conntrack_max (65536)"
+    std::string detail;             // free text: a quoted log line, a destination
 };
 
 struct Knob {

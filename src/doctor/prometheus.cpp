@@ -35,7 +35,8 @@ struct Exported {
     const char* help;
 };
 constexpr Exported k_counters[] = {
-    {"TcpExt.ListenOverflows", "sysknob_tcp_listen_overflows_total", "times an accept queue was full (ListenOverflows)"},
+    {"TcpExt.ListenOverflows", "sysknob_tcp_listen_overflows_total",
+     "times an accept queue was full (ListenOverflows)"},
     {"TcpExt.ListenDrops", "sysknob_tcp_listen_drops_total", "connection requests dropped at a listener (ListenDrops)"},
     {"TcpExt.TCPReqQFullDrop", "sysknob_tcp_syn_queue_full_drops_total", "SYNs dropped with a full SYN queue"},
     {"TcpExt.TCPReqQFullDoCookies", "sysknob_tcp_syn_queue_full_cookies_total",

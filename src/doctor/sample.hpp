@@ -41,8 +41,8 @@ struct Sample {
     Counters counters;                         // totals since boot, and gauges
     std::map<std::string, std::string> knobs;  // key -> live text; absent keys missing
     std::vector<Socket> sockets;
-    bool have_sockets = false;       // sock_diag answered
-    std::vector<LogRecord> log;      // only the records doctor/findings matches
+    bool have_sockets = false;        // sock_diag answered
+    std::vector<LogRecord> log;       // only the records doctor/findings matches
     bool log_host_wide_only = false;  // the log is the host's, we are in a child netns
 };
 

@@ -48,7 +48,10 @@ Result<std::vector<doctor::LogRecord>> ProcEvidence::kernel_log()
     return read_kmsg(m_kmsg, doctor::log_record_matters);
 }
 
-Result<std::vector<doctor::Socket>> ProcEvidence::tcp_sockets() { return sock_diag_tcp(); }
+Result<std::vector<doctor::Socket>> ProcEvidence::tcp_sockets()
+{
+    return sock_diag_tcp();
+}
 
 bool ProcEvidence::in_child_netns()
 {

@@ -84,7 +84,7 @@ TEST_CASE("nf_conntrack stat sums per-CPU counters but takes entries once")
     REQUIRE(parse_conntrack_stat(recorded("quiet/nf_conntrack"), "/proc/net/stat/nf_conntrack", c));
     CHECK(c.at("conntrack.drop") == 0);
     CHECK(c.at("conntrack.entries") == 0);
-    // The header of the recorded file with the values of a full table: 
+    // The header of the recorded file with the values of a full table:
     // every CPU repeats entries, drop and early_drop are per CPU.
     std::string header = recorded("quiet/nf_conntrack").substr(0, recorded("quiet/nf_conntrack").find('\n') + 1);
     std::string full = header +

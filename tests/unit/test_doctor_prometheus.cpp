@@ -20,12 +20,14 @@ TEST_CASE("prometheus output has HELP and TYPE for every family, counters end in
     CHECK(out.find("# TYPE sysknob_tcp_listen_overflows_total counter\nsysknob_tcp_listen_overflows_total 136\n") !=
           std::string::npos);
     CHECK(out.find("sysknob_udp_receive_buffer_errors_total 0\n") != std::string::npos);
-    CHECK(out.find("# TYPE sysknob_tcp_sockets_time_wait gauge\nsysknob_tcp_sockets_time_wait 4\n") != std::string::npos);
+    CHECK(out.find("# TYPE sysknob_tcp_sockets_time_wait gauge\nsysknob_tcp_sockets_time_wait 4\n") !=
+          std::string::npos);
     CHECK(out.find("sysknob_tcp_time_wait_limit 4\n") != std::string::npos);
     CHECK(out.find("sysknob_doctor_findings{severity=\"warning\"} 1\n") != std::string::npos);
     CHECK(out.find("sysknob_doctor_findings{severity=\"critical\"} 0\n") != std::string::npos);
-    CHECK(out.find("sysknob_doctor_finding{id=\"SK5001\",severity=\"warning\",title=\"a \\\"quoted\\\" title\\\\\"} 1") !=
-          std::string::npos);
+    CHECK(
+        out.find("sysknob_doctor_finding{id=\"SK5001\",severity=\"warning\",title=\"a \\\"quoted\\\" title\\\\\"} 1") !=
+        std::string::npos);
     CHECK(out.find("sysknob_status_keys{state=\"in_sync\"} 10\n") != std::string::npos);
     CHECK(out.find("sysknob_status_keys{state=\"drifted\"} 2\n") != std::string::npos);
     CHECK(out.find("sysknob_status_pending_changes 0\n") != std::string::npos);
