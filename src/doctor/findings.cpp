@@ -10,7 +10,7 @@ namespace sysknob::doctor {
 namespace {
 
 // The ids, their titles and the public source of each rule's reasoning.
-// Kernel sources are those of Linux 6.12; the counters' names are the MIB
+// Kernel sources as of Linux 6.18 (checked against it); the counters' names are the MIB
 // names of include/uapi/linux/snmp.h as net/ipv4/proc.c prints them.
 const std::vector<FindingKind> k_kinds = {
     {"SK5001", "listen queue overflow: connections dropped because an accept queue was full",
