@@ -7,7 +7,7 @@
 # tree's binary completes its own profiles. Without a usable binary, profile
 # names are read from ROOT/etc/sysknob/profiles and /usr/share/sysknob/profiles.
 
-_sysknob_commands="list show lint diff apply snapshots rollback status import export"
+_sysknob_commands="list show lint diff apply snapshots rollback status import export doctor"
 _sysknob_globals="--root --kernel --format -q --quiet -v --verbose --no-color --version -h --help"
 
 # _sysknob_root: the value of a --root DIR or --root=DIR already typed.
@@ -85,7 +85,7 @@ _sysknob()
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         case $w in
-            --root | --kernel | --format | --priority | --keep) ((i++)) ;;
+            --root | --kernel | --format | --priority | --keep | --interval | --output) ((i++)) ;;
             -*) ;;
             *)
                 cmd=$w
@@ -105,7 +105,11 @@ _sysknob()
             return
             ;;
         --format)
-            COMPREPLY=($(compgen -W "text json" -- "$cur"))
+            if [[ $cmd == doctor ]]; then
+                COMPREPLY=($(compgen -W "text json prometheus" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "text json" -- "$cur"))
+            fi
             return
             ;;
         --priority)
@@ -114,6 +118,10 @@ _sysknob()
             ;;
         --keep)
             COMPREPLY=($(compgen -W "5 10 20 50" -- "$cur"))
+            return
+            ;;
+        --interval)
+            COMPREPLY=($(compgen -W "0 1 5 10 60" -- "$cur"))
             return
             ;;
         --output | -o)
@@ -138,6 +146,7 @@ _sysknob()
         apply) opts="--dry-run --check --runtime-only --persist-only --priority --keep" ;;
         rollback) opts="--discard --keep" ;;
         import) opts="--boot --name --output" ;;
+        doctor) opts="--interval --output --list-findings" ;;
     esac
 
     if [[ $cur == -* ]]; then

@@ -20,7 +20,7 @@ build_pkgs=(
 test_pkgs=(
   procps systemd iproute2 util-linux strace python3 python3-jsonschema
   clang libclang-rt-14-dev clang-format clang-tidy mandoc groff-base zsh
-  tuned
+  tuned prometheus prometheus-node-exporter
 )
 # tests/cli/package_deb.sh (cpack, lintian), package_rpm.sh (rpmbuild,
 # rpm2archive), tests/netns/ansible_playbook.sh, bench/run.sh (hyperfine,

@@ -1,11 +1,10 @@
-#include <algorithm>
 #include <iostream>
 
 #include "cli/change.hpp"
 #include "cli/commands.hpp"
 #include "cli/prepare.hpp"
+#include "cli/status_report.hpp"
 #include "os/log.hpp"
-#include "os/snapshot_store.hpp"
 
 namespace sysknob::cli {
 
@@ -16,66 +15,51 @@ CLI::App* register_status(CLI::App& app, StatusOptions&, bool /*full*/)
 
 int run_status(const StatusOptions&, Context& ctx)
 {
-    auto state = read_state(ctx);
-    if (!state) {
-        std::cerr << "sysknob: " << state.error().message << "\n";
+    auto report = compute_status(ctx);
+    if (!report) {
+        std::cerr << "sysknob: " << report.error().message << "\n";
         return k_exit_error;
     }
-    os::SnapshotStore store(ctx.paths);
-    auto all = store.list();
-    if (!all) {
-        std::cerr << "sysknob: " << all.error().message << "\n";
-        return k_exit_error;
-    }
-    const auto& [st, present] = *state;
-    nlohmann::json drift = nlohmann::json::array();
-    std::string text;
-    for (const auto& [key, expected] : st.keys) {
-        auto live = ctx.tree.read(key, ports::Intent::read);
-        std::string now = live ? model::normalize_live(live->text) : std::string();
-        if (live && now == model::normalize_live(expected)) continue;
-        drift.push_back(
-            {{"key", key}, {"expected", expected}, {"live", live ? nlohmann::json(now) : nlohmann::json(nullptr)}});
-        text += "~ " + key + ": expected " + expected + ", live " + (live ? now : std::string("missing")) + "\n";
-    }
-    // What boot would give: later sysctl.d files that override our keys.
-    nlohmann::json shadowed = nlohmann::json::array();
-    if (present) {
-        for (const auto& sh : shadows_of(ctx, st.keys, st.priority)) {
+    const StatusReport& r = *report;
+    for (const auto& m : r.modules_not_listed)
+        spdlog::warn("module '{}' is needed at boot but is not listed in any modules-load.d file", m);
+    if (ctx.globals.json()) {
+        nlohmann::json drift = nlohmann::json::array(), shadowed = nlohmann::json::array(),
+                       pending = nlohmann::json::array();
+        for (const auto& d : r.drift)
+            drift.push_back({{"key", d.key},
+                             {"expected", d.expected},
+                             {"live", d.live ? nlohmann::json(*d.live) : nlohmann::json(nullptr)}});
+        for (const auto& sh : r.shadowed)
             shadowed.push_back(
                 {{"key", sh.key},
                  {"file", sh.by.file},
                  {"line", sh.by.line},
                  {"value", sh.by.is_exclusion ? nlohmann::json(nullptr) : nlohmann::json(sh.by.value)},
                  {"mechanism", sh.mechanism.empty() ? nlohmann::json(nullptr) : nlohmann::json(sh.mechanism)}});
-            text += "! " + sh.key + ": overridden at boot by " + sh.by.file + ":" + std::to_string(sh.by.line) +
-                    (sh.mechanism.empty() ? std::string() : ": " + sh.mechanism + "\n    " + shadow_fix(sh)) + "\n";
-        }
-        auto listed = modules_listed_for_boot(ctx);
-        for (const auto& m : st.modules)
-            if (std::find(listed.begin(), listed.end(), m) == listed.end())
-                spdlog::warn("module '{}' is needed at boot but is not listed in any modules-load.d file", m);
-    }
-    nlohmann::json pending = nlohmann::json::array();
-    for (const auto& s : *all)
-        if (s.status == "pending") pending.push_back(std::to_string(s.id));
-    std::string active;
-    for (size_t i = 0; i < st.profiles.size(); ++i)
-        active += (i ? "+" : "") + st.profiles[i];
-    bool in_sync = drift.empty() && pending.empty() && shadowed.empty();
-    if (ctx.globals.json()) {
-        Context::print_json({{"active", present ? nlohmann::json(active) : nlohmann::json(nullptr)},
-                             {"in_sync", in_sync},
+        for (int id : r.pending)
+            pending.push_back(std::to_string(id));
+        Context::print_json({{"active", r.present ? nlohmann::json(r.active) : nlohmann::json(nullptr)},
+                             {"in_sync", r.in_sync()},
                              {"drift", drift},
                              {"pending", pending},
                              {"shadowed", shadowed},
-                             {"keys", st.keys.size()}});
+                             {"keys", r.state.keys.size()}});
     } else {
-        std::cout << "active: " << (present ? active : "none") << "\n";
-        if (present) std::cout << "keys: " << st.keys.size() << ", drifted: " << drift.size() << "\n" << text;
-        if (auto msg = pending_message(*all); !msg.empty()) std::cout << "pending: " << msg << "\n";
+        std::cout << "active: " << (r.present ? r.active : "none") << "\n";
+        if (r.present) {
+            std::cout << "keys: " << r.state.keys.size() << ", drifted: " << r.drift.size() << "\n";
+            for (const auto& d : r.drift)
+                std::cout << "~ " << d.key << ": expected " << d.expected << ", live " << d.live.value_or("missing")
+                          << "\n";
+            for (const auto& sh : r.shadowed)
+                std::cout << "! " << sh.key << ": overridden at boot by " << sh.by.file << ":" << sh.by.line
+                          << (sh.mechanism.empty() ? std::string() : ": " + sh.mechanism + "\n    " + shadow_fix(sh))
+                          << "\n";
+        }
+        if (auto msg = pending_message(r.snapshots); !msg.empty()) std::cout << "pending: " << msg << "\n";
     }
-    return in_sync ? k_exit_ok : k_exit_drift;
+    return r.in_sync() ? k_exit_ok : k_exit_drift;
 }
 
 }  // namespace sysknob::cli

@@ -79,6 +79,14 @@ struct ExportOptions {
 CLI::App* register_export(CLI::App& app, ExportOptions& o, bool full);
 int run_export(const ExportOptions& o, Context& ctx);
 
+struct DoctorOptions {
+    double interval = 5;
+    std::string output;
+    bool list_findings = false;
+};
+CLI::App* register_doctor(CLI::App& app, DoctorOptions& o, bool full);
+int run_doctor(const DoctorOptions& o, Context& ctx);
+
 int run(int argc, char** argv);
 
 }  // namespace sysknob::cli

@@ -15,8 +15,8 @@ void add_globals(CLI::App& app, Globals& g)
     app.add_option("--kernel", g.kernel, "validate for this kernel release instead of the running one")
         ->type_name("RELEASE");
     app.add_option("--format", g.format, "output format")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->type_name("text|json");
+        ->check(CLI::IsMember({"text", "json", "prometheus"}))
+        ->type_name("text|json|prometheus");
     app.add_flag("-q,--quiet", g.quiet, "print errors only");
     app.add_flag("-v,--verbose", g.verbose, "print more: every change, notes, info diagnostics");
     app.add_flag("--no-color", g.no_color, "never colour messages");
@@ -61,6 +61,7 @@ int run(int argc, char** argv)
     StatusOptions status_o;
     ImportOptions import_o;
     ExportOptions export_o;
+    DoctorOptions doctor_o;
     // Only the command being run gets its options: setting up every
     // command's options was a tenth of a no-op apply (bench/). The others
     // are named, for --help and for CLI11's errors.
@@ -76,6 +77,7 @@ int run(int argc, char** argv)
     auto* status = register_status(app, status_o, full("status"));
     auto* import = register_import(app, import_o, full("import"));
     auto* export_ = register_export(app, export_o, full("export"));
+    auto* doctor = register_doctor(app, doctor_o, full("doctor"));
     for (auto* sub : app.get_subcommands({}))
         sub->fallthrough();
 
@@ -87,6 +89,11 @@ int run(int argc, char** argv)
         return k_exit_usage;
     }
 
+    // Only doctor speaks the Prometheus text format.
+    if (g.format == "prometheus" && !*doctor) {
+        std::cerr << "sysknob: --format prometheus is only for 'doctor'\nRun 'sysknob --help' for usage.\n";
+        return k_exit_usage;
+    }
     os::setup_logging(g.quiet     ? os::Verbosity::quiet
                       : g.verbose ? os::Verbosity::verbose
                                   : os::Verbosity::normal,
@@ -116,6 +123,8 @@ int run(int argc, char** argv)
             rc = run_import(import_o, ctx);
         else if (*export_)
             rc = run_export(export_o, ctx);
+        else if (*doctor)
+            rc = run_doctor(doctor_o, ctx);
         return rc;
     } catch (const std::exception& e) {
         std::cerr << "sysknob: internal error: " << e.what() << "\n";

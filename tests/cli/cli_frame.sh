@@ -6,7 +6,7 @@ root=$(make_root)
 
 run "$SYSKNOB" --help
 expect_rc 0 "--help"
-for c in list show lint diff apply snapshots rollback status; do expect_contains "$out" "$c" "--help lists '$c'"; done
+for c in list show lint diff apply snapshots rollback status doctor; do expect_contains "$out" "$c" "--help lists '$c'"; done
 
 run "$SYSKNOB" --bogus
 expect_rc 64 "an unknown option is a usage error"
@@ -63,7 +63,7 @@ run "$SYSKNOB" -q show --strict base
 expect_rc 64 "an option of another command is still refused"
 run "$SYSKNOB" --root "$root" -- lint base
 expect_rc 64 "'--' before the command leaves no command"
-for c in list show lint diff apply snapshots rollback status; do
+for c in list show lint diff apply snapshots rollback status doctor; do
   run "$SYSKNOB" "$c" --help
   expect_rc 0 "$c --help"
   expect_contains "$out" "sysknob $c" "$c --help shows its usage"

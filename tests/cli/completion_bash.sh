@@ -37,7 +37,7 @@ lacks() {
 }
 
 complete_line "$SYSKNOB" ""
-for c in list show lint diff apply snapshots rollback status import export; do has "$c" "command $c offered"; done
+for c in list show lint diff apply snapshots rollback status import export doctor; do has "$c" "command $c offered"; done
 
 complete_line "$SYSKNOB" "ro"
 expect_eq "$got" "rollback" "prefix 'ro' completes to the command rollback"

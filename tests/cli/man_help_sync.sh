@@ -29,7 +29,7 @@ done
 
 # Commands: the Subcommands: block of the top-level help.
 cmds=$(printf '%s\n' "$top_help" | sed -n '/^Subcommands:/,$p' | sed 1d | awk 'NF {print $1}')
-expect_eq "$(echo $cmds)" "list show lint diff apply snapshots rollback status import export" "commands listed by sysknob --help"
+expect_eq "$(echo $cmds)" "list show lint diff apply snapshots rollback status import export doctor" "commands listed by sysknob --help"
 for c in $cmds; do
   in_man ".SS $c" "command $c has its own man page subsection"
   run "$SYSKNOB" "$c" --help
@@ -48,8 +48,22 @@ for id in $ids; do
   in_man ".BR $id " "rule $id is documented in LINT RULES"
 done
 # and nothing documented that the binary no longer has.
-for id in $(printf '%s\n' "$man_text" | grep -oE '^\.BR SK[0-9]{4} ' | awk '{print $2}'); do
+lint_section=$(printf '%s\n' "$man_text" | sed -n '/^\.SH LINT RULES/,/^\.SH /p')
+for id in $(printf '%s\n' "$lint_section" | grep -oE '^\.BR SK[0-9]{4} ' | awk '{print $2}'); do
   expect_contains "$ids" "$id" "documented rule $id exists in the binary"
+done
+
+# Doctor's finding ids, both ways, from `sysknob doctor --list-findings`.
+run "$SYSKNOB" --format json doctor --list-findings
+expect_rc 0 "sysknob doctor --list-findings --format json"
+fids=$(printf '%s' "$out" | python3 -c 'import json,sys; print("\n".join(r["id"] for r in json.load(sys.stdin)["findings"]))')
+[ "$(printf '%s\n' "$fids" | grep -c '^SK5[0-9]')" -ge 14 ] || fail "expected at least 14 finding ids, got: $fids"
+doctor_section=$(printf '%s\n' "$man_text" | sed -n '/^\.SH DOCTOR FINDINGS/,/^\.SH /p')
+for id in $fids; do
+  if grep -qF ".BR $id " <<<"$doctor_section"; then pass "finding $id is documented in DOCTOR FINDINGS"; else fail "finding $id missing from DOCTOR FINDINGS"; fi
+done
+for id in $(printf '%s\n' "$doctor_section" | grep -oE '^\.BR SK[0-9]{4} ' | awk '{print $2}'); do
+  expect_contains "$fids" "$id" "documented finding $id exists in the binary"
 done
 
 # Exit codes of the contract.

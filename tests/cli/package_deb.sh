@@ -52,7 +52,8 @@ listing=$(dpkg-deb -c "$deb")
 for f in ./usr/sbin/sysknob ./usr/share/sysknob/profiles/nat-gateway.toml \
          ./usr/share/man/man8/sysknob.8.gz ./usr/share/man/man5/sysknob.toml.5.gz ./usr/share/man/man7/sysknob-keys.7.gz \
          ./usr/share/doc/sysknob/copyright ./usr/share/doc/sysknob/changelog.Debian.gz \
-         ./usr/share/bash-completion/completions/sysknob ./usr/share/zsh/vendor-completions/_sysknob; do
+         ./usr/share/bash-completion/completions/sysknob ./usr/share/zsh/vendor-completions/_sysknob \
+         ./lib/systemd/system/sysknob-doctor.service ./lib/systemd/system/sysknob-doctor.timer; do
   expect_contains "$listing" " $f" "package holds ${f#.}"
 done
 expect_contains "$(printf '%s\n' "$listing" | grep ' ./var/lib/sysknob/$' || true)" "drwx------" "/var/lib/sysknob is mode 0700"
@@ -69,6 +70,14 @@ run env -u SYSKNOB_DATADIR SYSKNOB_DATADIR="$R/usr/share/sysknob" "$R/usr/sbin/s
 expect_rc 0 "unpacked sysknob lints the shipped nat-gateway profile"
 run env SYSKNOB_DATADIR="$R/usr/share/sysknob" "$R/usr/sbin/sysknob" list --format json
 expect_contains "$out" "\"path\": \"$R/usr/share/sysknob/profiles/nat-gateway.toml\"" "profiles come from the unpacked data directory"
+svc=$(cat "$R/lib/systemd/system/sysknob-doctor.service")
+expect_contains "$svc" "ExecStart=/usr/sbin/sysknob -q --format prometheus doctor --interval 10 --output /var/lib/prometheus/node-exporter/sysknob.prom" \
+  "the packaged service runs the installed binary into node_exporter's textfile directory"
+if command -v systemd-analyze >/dev/null; then
+  run systemd-analyze verify --man=no "$R/lib/systemd/system/sysknob-doctor.timer" "$R/lib/systemd/system/sysknob-doctor.service"
+  verify_msgs=$(printf '%s\n' "$out" "$err" | grep -v 'Command .* is not executable' | grep -v '^$' || true)
+  expect_eq "$verify_msgs" "" "systemd-analyze verify accepts the doctor service and timer"
+fi
 run "$R/usr/sbin/sysknob" --version
 expect_contains "$out" "sysknob " "unpacked sysknob --version"
 # The licence: machine-readable copyright (DEP-5) naming MIT with its text.

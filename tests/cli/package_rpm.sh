@@ -31,7 +31,8 @@ run rpm -qlvp "$rpm"
 listing=$out
 for f in /usr/sbin/sysknob /usr/share/sysknob/profiles/nat-gateway.toml /usr/share/man/man8/sysknob.8 \
          /usr/share/man/man5/sysknob.toml.5 /usr/share/man/man7/sysknob-keys.7 /usr/share/bash-completion/completions/sysknob \
-         /usr/share/zsh/vendor-completions/_sysknob /usr/share/doc/sysknob/copyright; do
+         /usr/share/zsh/vendor-completions/_sysknob /usr/share/doc/sysknob/copyright \
+         /usr/lib/systemd/system/sysknob-doctor.service /usr/lib/systemd/system/sysknob-doctor.timer; do
   expect_contains "$listing" " $f" "rpm holds $f"
 done
 expect_contains "$(printf '%s\n' "$listing" | grep ' /var/lib/sysknob$' || true)" "drwx------" "/var/lib/sysknob is mode 0700"

@@ -1,0 +1,56 @@
+#include "cli/status_report.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "cli/prepare.hpp"
+#include "os/snapshot_store.hpp"
+
+namespace sysknob::cli {
+
+std::optional<double> StatusReport::last_change_time() const
+{
+    for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
+        if (it->status != "committed") continue;
+        // "YYYY-MM-DDTHH:MM:SSZ", as cli/change.cpp writes it.
+        int y = 0;
+        unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
+        if (std::sscanf(it->created.c_str(), "%d-%u-%uT%u:%u:%uZ", &y, &mo, &d, &h, &mi, &s) != 6) return std::nullopt;
+        using namespace std::chrono;
+        year_month_day date{year{y}, month{mo}, day{d}};
+        if (!date.ok()) return std::nullopt;
+        auto t = sys_days{date}.time_since_epoch() + hours{h} + minutes{mi} + seconds{s};
+        return static_cast<double>(duration_cast<seconds>(t).count());
+    }
+    return std::nullopt;
+}
+
+Result<StatusReport> compute_status(Context& ctx)
+{
+    StatusReport r;
+    TRY(auto state, read_state(ctx));
+    std::tie(r.state, r.present) = std::move(state);
+    os::SnapshotStore store(ctx.paths);
+    TRY(r.snapshots, store.list());
+    for (const auto& [key, expected] : r.state.keys) {
+        auto live = ctx.tree.read(key, ports::Intent::read);
+        std::string now = live ? model::normalize_live(live->text) : std::string();
+        if (live && now == model::normalize_live(expected)) continue;
+        r.drift.push_back({key, expected, live ? std::optional<std::string>(now) : std::nullopt});
+    }
+    // What boot would give: later sysctl.d files that override our keys.
+    if (r.present) {
+        r.shadowed = shadows_of(ctx, r.state.keys, r.state.priority);
+        auto listed = modules_listed_for_boot(ctx);
+        for (const auto& m : r.state.modules)
+            if (std::find(listed.begin(), listed.end(), m) == listed.end()) r.modules_not_listed.push_back(m);
+    }
+    for (const auto& s : r.snapshots)
+        if (s.status == "pending") r.pending.push_back(s.id);
+    for (size_t i = 0; i < r.state.profiles.size(); ++i)
+        r.active += (i ? "+" : "") + r.state.profiles[i];
+    return r;
+}
+
+}  // namespace sysknob::cli
