@@ -6,7 +6,7 @@
 # reboot the shipped host profiles, hostwide lab-hostwide, late-iface
 # lab-glob (tests/vm/profiles).
 # SYSKNOB_VM_REBOOT_PROFILES="a b" narrows it while developing.
-read -r -a REBOOT_PROFILES <<<"${SYSKNOB_VM_REBOOT_PROFILES:-base high-conn-web nat-gateway k8s-node}"
+read -r -a REBOOT_PROFILES <<<"${SYSKNOB_VM_REBOOT_PROFILES:-base high-conn-web nat-gateway k8s-node postgresql search hardening}"
 
 # The scenario a profile's case is reported under.
 chain_label() {
