@@ -47,14 +47,7 @@ int run_diff(const DiffOptions& o, Context& ctx)
         spdlog::warn("module '{}' is needed at boot for this profile's keys but is not listed in any modules-load.d "
                      "file; `sysknob apply` writes /etc/modules-load.d/sysknob.conf",
                      m);
-    nlohmann::json shadowed = nlohmann::json::array();
-    for (const auto& sh : p.shadows)
-        shadowed.push_back(
-            {{"key", sh.key},
-             {"file", sh.by.file},
-             {"line", sh.by.line},
-             {"value", sh.by.is_exclusion ? nlohmann::json(nullptr) : nlohmann::json(sh.by.value)},
-             {"mechanism", sh.mechanism.empty() ? nlohmann::json(nullptr) : nlohmann::json(sh.mechanism)}});
+    nlohmann::json shadowed = shadows_json(p.shadows);
     if (ctx.globals.json()) {
         nlohmann::json changes = nlohmann::json::array();
         for (const auto& i : p.plan.items)
@@ -62,7 +55,7 @@ int run_diff(const DiffOptions& o, Context& ctx)
                 {{"key", i.key},
                  {"desired", i.desired},
                  {"live", i.status == plan::Status::missing || !i.after_load.empty() ? nlohmann::json(nullptr)
-                                                                                       : nlohmann::json(i.live)},
+                                                                                     : nlohmann::json(i.live)},
                  {"status", plan::status_name(i.status)}});
         nlohmann::json modules = nlohmann::json::array();
         for (const auto& l : p.change.load)

@@ -24,19 +24,12 @@ int run_status(const StatusOptions&, Context& ctx)
     for (const auto& m : r.modules_not_listed)
         spdlog::warn("module '{}' is needed at boot but is not listed in any modules-load.d file", m);
     if (ctx.globals.json()) {
-        nlohmann::json drift = nlohmann::json::array(), shadowed = nlohmann::json::array(),
+        nlohmann::json drift = nlohmann::json::array(), shadowed = shadows_json(r.shadowed),
                        pending = nlohmann::json::array();
         for (const auto& d : r.drift)
             drift.push_back({{"key", d.key},
                              {"expected", d.expected},
                              {"live", d.live ? nlohmann::json(*d.live) : nlohmann::json(nullptr)}});
-        for (const auto& sh : r.shadowed)
-            shadowed.push_back(
-                {{"key", sh.key},
-                 {"file", sh.by.file},
-                 {"line", sh.by.line},
-                 {"value", sh.by.is_exclusion ? nlohmann::json(nullptr) : nlohmann::json(sh.by.value)},
-                 {"mechanism", sh.mechanism.empty() ? nlohmann::json(nullptr) : nlohmann::json(sh.mechanism)}});
         for (int id : r.pending)
             pending.push_back(std::to_string(id));
         Context::print_json({{"active", r.present ? nlohmann::json(r.active) : nlohmann::json(nullptr)},

@@ -74,8 +74,8 @@ bool load_refused(const model::ResolvedProfile& r, const std::string& module)
 bool keys_present(Context& ctx, const model::ResolvedProfile& r, const std::string& module)
 {
     for (const auto& s : r.settings)
-        if (const auto* p = kernel::find_param(s.key); p && p->module == module && !model::key_has_glob(s.key) &&
-                                                       ctx.tree.probe(s.key) != ports::Access::absent)
+        if (const auto* p = kernel::find_param(s.key);
+            p && p->module == module && !model::key_has_glob(s.key) && ctx.tree.probe(s.key) != ports::Access::absent)
             return true;
     return false;
 }
@@ -105,7 +105,8 @@ std::vector<std::string> needed_modules(Context& ctx, const model::ResolvedProfi
         if (!optional) required.insert(m);
     };
     for (const auto& s : r.settings) {
-        if (const auto* p = kernel::find_param(s.key); p && !p->module.empty()) need(std::string(p->module), s.optional);
+        if (const auto* p = kernel::find_param(s.key); p && !p->module.empty())
+            need(std::string(p->module), s.optional);
         if (s.key == "net.ipv4.tcp_congestion_control" && s.value.kind == model::ValueKind::string) {
             const std::string& cc = s.value.text;
             // reno is part of the TCP core (net/ipv4/tcp_cong.c, tcp_reno).
@@ -131,8 +132,7 @@ std::vector<std::string> needed_modules(Context& ctx, const model::ResolvedProfi
 // written live when /sys lets root change them, else a warning says when
 // they take effect.
 std::vector<persist::ModuleOption> module_options(Context& ctx, const model::ResolvedProfile& r,
-                                                  const std::vector<std::string>& loading, bool live,
-                                                  Prepared& p)
+                                                  const std::vector<std::string>& loading, bool live, Prepared& p)
 {
     auto& warnings = p.warnings;
     std::vector<persist::ModuleOption> out;
@@ -264,6 +264,18 @@ std::string shadow_fix(const boot::Shadow& sh)
            " (our write then comes after it and holds), or change '" + sh.by.key + "' there";
 }
 
+nlohmann::json shadows_json(const std::vector<boot::Shadow>& shadows)
+{
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& sh : shadows)
+        out.push_back({{"key", sh.key},
+                       {"file", sh.by.file},
+                       {"line", sh.by.line},
+                       {"value", sh.by.is_exclusion ? nlohmann::json(nullptr) : nlohmann::json(sh.by.value)},
+                       {"mechanism", sh.mechanism.empty() ? nlohmann::json(nullptr) : nlohmann::json(sh.mechanism)}});
+    return out;
+}
+
 std::vector<boot::Shadow> shadows_of(Context& ctx, const std::map<std::string, std::string>& ours, int priority)
 {
     std::string name = ctx.paths.fragment(priority);
@@ -357,7 +369,8 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
                 p.module_errors.push_back("module '" + m + "' does not exist for kernel " + rel +
                                           ": not built in (modules.builtin) and not in /lib/modules/" + rel +
                                           "/modules.dep; install the package with this kernel's modules, or drop "
-                                          "[modules." + m + "] and the keys that need it");
+                                          "[modules." +
+                                          m + "] and the keys that need it");
             }
         }
     }

@@ -46,6 +46,9 @@ std::vector<boot::Shadow> shadows_of(Context& ctx, const std::map<std::string, s
 
 // What to do about a shadow that a kernel side effect causes, in words.
 std::string shadow_fix(const boot::Shadow& shadow);
+// The one JSON form of shadowed keys, for diff, apply and status:
+// [{"key", "file", "line", "value" (null for an exclusion), "mechanism" (null for a plain later line)}].
+nlohmann::json shadows_json(const std::vector<boot::Shadow>& shadows);
 
 // Modules listed in modules-load.d directories under the root.
 std::vector<std::string> modules_listed_for_boot(const Context& ctx);
