@@ -77,6 +77,9 @@ expect_profile_live() {
         [ "$got" = "$val" ] || { fail "$1: module option $key.$param is '$got', profile says '$val'"; bad=1; } ;;
     esac
   done < <(expect_lines "$1")
+  # A profile without promises proves nothing: a missing expect file is a
+  # harness error, never a pass.
+  [ "$n" -gt 0 ] || { fail "$1: no promises in /lab/expect/$1 (expect.py not run for it?)"; bad=1; }
   [ "$bad" = 1 ] || pass "$1: all $n promises live"
 }
 

@@ -213,7 +213,8 @@ installed_image() {
   # Profiles' expected values, computed on the host from the TOML.
   local p
   mkdir -p "$m/lab/expect"
-  for p in base high-conn-web nat-gateway k8s-node; do
+  for p in "$SRC"/profiles/*.toml; do
+    p=$(basename "$p" .toml)
     python3 "$SRC/tests/vm/lib/expect.py" "$SRC/profiles" "$p" >"$m/lab/expect/$p" || die "expect.py $p"
   done
   for p in "$SRC"/tests/vm/profiles/*.toml; do

@@ -9,8 +9,14 @@
 # first apply and no sysknob file is left.
 
 apply_profile() {
+  local priority=()
+  # hardening pins fs.protected_fifos = 2, and Debian's procps ships
+  # /usr/lib/sysctl.d/99-protect-links.conf with 1, read after the default
+  # 90-sysknob.conf: as its header says, it is applied with a priority that
+  # sorts after that file (status reported the override before).
+  [ "$1" != hardening ] || priority=(--priority 99)
   case_is "$1"
-  run sysknob apply "$1"
+  run sysknob apply "${priority[@]}" "$1"
   expect_rc 0 "apply $1"
   if [ "$rc" = 0 ]; then echo "$1" >/lab/state/applied; else rm -f /lab/state/applied; fi
 }
