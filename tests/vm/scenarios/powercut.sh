@@ -4,8 +4,10 @@
 # Steps (SYSKNOB_FAULT names, src/cli/change.cpp and src/os/atomic_file.cpp;
 # renames count the snapshot's own saves, as tests/netns/crash_every_step.sh
 # explains). An apply of lab-cut renames: 1 pending snapshot, 2 fragment,
-# 3 state.json, 4 committed snapshot. Its rollback removes the fragment
-# (no rename) and renames: 1 pending snapshot, 2 state.json, 3 committed.
+# 3 state.json, 4 committed snapshot. Its rollback (to the state before any
+# apply) removes the fragment and state.json (unlinks, no rename) and
+# renames: 1 pending snapshot, 2 committed snapshot. A cut at a step that
+# never comes is no cut at all: the change finishes before the kill.
 POWERCUT_CUTS=(
   apply:snapshot-written:1    # after the pending snapshot
   apply:live-write:2          # between live writes
@@ -13,8 +15,8 @@ POWERCUT_CUTS=(
   apply:before-rename:4       # just before the commit
   rollback:snapshot-written:1
   rollback:live-write:2
-  rollback:before-rename:2    # fragment removed, state.json not yet renamed
-  rollback:before-rename:3    # just before the commit
+  rollback:live-write:5       # between later live writes (lab-cut has 6 keys)
+  rollback:before-rename:2    # files removed, just before the commit
 )
 
 
