@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "boot/write_effects.hpp"
+#include "model/value.hpp"
 
 namespace sysknob::boot {
 namespace {
@@ -303,7 +304,7 @@ std::vector<Shadow> effect_shadows(const ReplayResult& replay, const std::map<st
         auto it = replay.values.find(key);
         if (it == replay.values.end() || it->second.effect_id.empty()) continue;
         const ReplayValue& v = it->second;
-        if (v.value == kernel_text(our_value)) continue;
+        if (model::live_in_sync(v.value, our_value)) continue;
         // The value is the one the effect left (ip_forward = 1 leaves
         // conf.all.accept_redirects at 0), the file and line the write's.
         SysctlAssignment by = v.source;

@@ -2,13 +2,12 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "change/apply.hpp"
+#include "change/prepare.hpp"
 #include "cli/commands.hpp"
-#include "cli/prepare.hpp"
-#include "os/lock.hpp"
-#include "os/log.hpp"
-#include "os/snapshot_store.hpp"
+#include "cli/shadows.hpp"
 #include "kernel/catalogue.hpp"
-#include "util/file.hpp"
+#include "os/log.hpp"
 #include "util/strings.hpp"
 #include "util/unleak.hpp"
 
@@ -37,7 +36,7 @@ namespace {
 
 // Loading a module and its parameters are shared by every network
 // namespace: the plan says so, also when run in a child namespace.
-void print_plan(const Prepared& p, std::ostream& out, bool would)
+void print_plan(const change::Prepared& p, std::ostream& out, bool would)
 {
     for (const auto& l : p.change.load)
         out << "  " << (would ? "would load" : "load") << " module " << l.name
@@ -58,7 +57,7 @@ void print_plan(const Prepared& p, std::ostream& out, bool would)
         out << "  " << f.action << " " << f.path << "\n";
 }
 
-nlohmann::json report(const Prepared& p, bool changed, int snapshot_id, const model::Diagnostics& diags)
+nlohmann::json report(const change::Prepared& p, bool changed, int snapshot_id, const model::Diagnostics& diags)
 {
     nlohmann::json changes = nlohmann::json::array();
     for (const auto& c : p.change.live)
@@ -116,45 +115,23 @@ int run_apply(const ApplyOptions& o, Context& ctx)
     if (!changes_nothing && ::geteuid() != 0)
         return refuse(ctx,
                       "apply changes kernel parameters and needs root; run it with sudo (or use --check / --dry-run)");
-    std::optional<os::Lock> lock;
-    if (!changes_nothing) {
-        auto l = os::Lock::acquire(ctx.paths.lock_file(), 60000);
-        if (!l) return refuse(ctx, l.error().message);
-        lock.emplace(std::move(*l));
-    }
-    os::SnapshotStore store(ctx.paths);
-    auto pending = store.pending();
-    if (!pending) return refuse(ctx, pending.error().message);
-    if (*pending && !changes_nothing) return refuse(ctx, pending_message({**pending}));
+    auto& env = ctx.env();
+    if (!changes_nothing)
+        if (auto l = change::lock(env); !l) return refuse(ctx, l.error().message);
+    if (auto pending = change::refuse_if_pending(env, !changes_nothing); !pending)
+        return refuse(ctx, pending.error().message);
 
-    PrepareOptions po;
+    change::PrepareOptions po;
     po.intent = ports::Intent::write;
     po.runtime_only = o.runtime_only;
     po.persist_only = o.persist_only;
     po.priority = o.priority;
-    auto prepared = prepare(ctx, o.profiles, po);
+    auto prepared = change::prepare(env, ctx.load_and_lint(o.profiles, /*strict=*/false), po);
     if (!prepared) return refuse(ctx, prepared.error().message);
     // Kept until exit: freeing a large plan node by node costs more than it (util/unleak.hpp).
-    auto& p = util::make_until_exit<Prepared>(std::move(*prepared));
+    auto& p = util::make_until_exit<change::Prepared>(std::move(*prepared));
     ctx.print_diagnostics(p.loaded.diagnostics);
-    if (!p.loaded.ok) return refuse(ctx, "profile has errors; nothing was changed", p.loaded.diagnostics);
-    if (!p.module_errors.empty()) {
-        std::string list;
-        for (const auto& e : p.module_errors)
-            list += "\n  " + e;
-        return refuse(ctx, "refusing to apply: a module the profile needs is missing; nothing was changed:" + list,
-                      p.loaded.diagnostics);
-    }
-    if (p.plan.has_refusals() && !o.persist_only) {
-        std::string keys;
-        for (const auto& i : p.plan.items)
-            if (!i.optional && (i.status == plan::Status::missing || i.status == plan::Status::unwritable))
-                keys += "\n  " + i.key + ": " + i.error;
-        return refuse(ctx,
-                      "refusing to apply: these keys cannot be set here; nothing was changed:" + keys +
-                          "\n  hint: mark a key optional = true, or apply on the host",
-                      p.loaded.diagnostics);
-    }
+    if (auto why = change::apply_refusal(p, po); !why.empty()) return refuse(ctx, why, p.loaded.diagnostics);
     const std::string name = p.loaded.load.resolved.display_name();
     for (const auto& sh : p.shadows)
         if (!sh.mechanism.empty())
@@ -187,17 +164,9 @@ int run_apply(const ApplyOptions& o, Context& ctx)
         std::cout << "plan for " << name << ":\n";
         print_plan(p, std::cout, /*would=*/false);
     }
-    auto snap = new_snapshot(ctx, "apply");
-    if (!snap) return refuse(ctx, snap.error().message);
-    snap->profiles = p.loaded.load.resolved.names;
-    for (const auto& f : p.loaded.load.resolved.files)
-        if (auto text = util::read_file(f, profile::k_max_profile_bytes)) snap->profile_content.emplace_back(f, *text);
     std::vector<std::string> notes;
-    if (auto r = execute_change(ctx, p.change, *snap, name, &notes); !r)
-        return refuse(ctx, r.error().message + (snap->status == "failed"
-                                                    ? " (snapshot " + std::to_string(snap->id) + " marked failed)"
-                                                    : ""));
-    if (auto pr = store.prune(o.keep, snap->id); !pr) spdlog::warn("{}, ignoring", pr.error().message);
+    auto snap = change::apply_prepared(env, p, o.keep, notes);
+    if (!snap) return refuse(ctx, snap.error().message);
     for (const auto& n : notes)
         spdlog::warn("{}", n);
     for (const auto& c : p.change.params)

@@ -1,7 +1,8 @@
 #include <iostream>
 
+#include "change/prepare.hpp"
 #include "cli/commands.hpp"
-#include "cli/prepare.hpp"
+#include "cli/shadows.hpp"
 #include "os/log.hpp"
 #include "util/unleak.hpp"
 
@@ -17,13 +18,13 @@ CLI::App* register_diff(CLI::App& app, DiffOptions& o, bool full)
 
 int run_diff(const DiffOptions& o, Context& ctx)
 {
-    auto prepared = prepare(ctx, o.profiles, PrepareOptions{});
+    auto prepared = change::prepare(ctx.env(), ctx.load_and_lint(o.profiles, /*strict=*/false), {});
     if (!prepared) {
         std::cerr << "sysknob: " << prepared.error().message << "\n";
         return k_exit_error;
     }
     // Kept until exit: freeing a large plan node by node costs more than it (util/unleak.hpp).
-    auto& p = util::make_until_exit<Prepared>(std::move(*prepared));
+    auto& p = util::make_until_exit<change::Prepared>(std::move(*prepared));
     ctx.print_diagnostics(p.loaded.diagnostics);
     if (!p.loaded.ok) {
         if (ctx.globals.json()) {

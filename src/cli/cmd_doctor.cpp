@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "cli/commands.hpp"
-#include "cli/status_report.hpp"
+#include "change/status.hpp"
 #include "doctor/collect.hpp"
 #include "doctor/findings.hpp"
 #include "doctor/prometheus.hpp"
@@ -146,7 +146,7 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
     std::string out;
     if (ctx.globals.format == "prometheus") {
         std::optional<doctor::DriftMetrics> drift;
-        if (auto r = compute_status(ctx)) {
+        if (auto r = change::compute_status(ctx.env())) {
             doctor::DriftMetrics d;
             d.profile_active = r->present;
             d.profile = r->active;

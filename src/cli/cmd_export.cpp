@@ -16,7 +16,7 @@ CLI::App* register_export(CLI::App& app, ExportOptions& o, bool full)
 
 int run_export(const ExportOptions& o, Context& ctx)
 {
-    // The same load and the same renderer as apply (cli/prepare.cpp), so the
+    // The same load and the same renderer as apply (change/prepare.cpp), so the
     // text is byte for byte the fragment apply writes. Lint is not run: a
     // profile apply would refuse still exports, for those who leave.
     auto load = profile::load_profiles(o.profiles, ctx.paths.profile_dirs());

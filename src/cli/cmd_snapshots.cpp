@@ -1,8 +1,8 @@
 #include <iostream>
 
-#include "cli/change.hpp"
+#include "change/execute.hpp"
+#include "change/snapshot_store.hpp"
 #include "cli/commands.hpp"
-#include "os/snapshot_store.hpp"
 
 namespace sysknob::cli {
 
@@ -13,7 +13,7 @@ CLI::App* register_snapshots(CLI::App& app, SnapshotsOptions&, bool /*full*/)
 
 int run_snapshots(const SnapshotsOptions&, Context& ctx)
 {
-    os::SnapshotStore store(ctx.paths);
+    change::SnapshotStore store(ctx.env().files);
     auto all = store.list();
     if (!all) {
         std::cerr << "sysknob: " << all.error().message << "\n";
@@ -51,7 +51,7 @@ int run_snapshots(const SnapshotsOptions&, Context& ctx)
                       s.status.c_str(), s.keys.size(), s.undone ? "yes" : "no");
         std::cout << line << profile << "\n";
     }
-    if (auto pending = pending_message(*all); !pending.empty()) std::cerr << "sysknob: " << pending << "\n";
+    if (auto pending = change::pending_message(*all); !pending.empty()) std::cerr << "sysknob: " << pending << "\n";
     return k_exit_ok;
 }
 

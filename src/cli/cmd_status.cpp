@@ -1,9 +1,9 @@
 #include <iostream>
 
-#include "cli/change.hpp"
+#include "change/execute.hpp"
+#include "change/status.hpp"
 #include "cli/commands.hpp"
-#include "cli/prepare.hpp"
-#include "cli/status_report.hpp"
+#include "cli/shadows.hpp"
 #include "os/log.hpp"
 
 namespace sysknob::cli {
@@ -15,12 +15,12 @@ CLI::App* register_status(CLI::App& app, StatusOptions&, bool /*full*/)
 
 int run_status(const StatusOptions&, Context& ctx)
 {
-    auto report = compute_status(ctx);
+    auto report = change::compute_status(ctx.env());
     if (!report) {
         std::cerr << "sysknob: " << report.error().message << "\n";
         return k_exit_error;
     }
-    const StatusReport& r = *report;
+    const change::StatusReport& r = *report;
     for (const auto& m : r.modules_not_listed)
         spdlog::warn("module '{}' is needed at boot but is not listed in any modules-load.d file", m);
     if (ctx.globals.json()) {
@@ -50,7 +50,7 @@ int run_status(const StatusOptions&, Context& ctx)
                           << (sh.mechanism.empty() ? std::string() : ": " + sh.mechanism + "\n    " + shadow_fix(sh))
                           << "\n";
         }
-        if (auto msg = pending_message(r.snapshots); !msg.empty()) std::cout << "pending: " << msg << "\n";
+        if (auto msg = change::pending_message(r.snapshots); !msg.empty()) std::cout << "pending: " << msg << "\n";
     }
     return r.in_sync() ? k_exit_ok : k_exit_drift;
 }

@@ -1,30 +1,28 @@
 #include "cli/context.hpp"
 
 #include <iostream>
-#include <sys/utsname.h>
 
 #include "os/module_loader_factory.hpp"
-#include "profile/lint.hpp"
-#include "util/strings.hpp"
 
 namespace sysknob::cli {
 
+ports::ModuleLoader& LazyModuleLoader::get()
+{
+    if (!m_loader) m_loader = os::make_module_loader(m_paths.sys_module);
+    return *m_loader;
+}
+
 Context::Context(const Globals& g)
-    : globals(g), paths(os::Paths::make(g.root)), tree(paths.proc_sys), machine(paths.proc)
+    : globals(g),
+      paths(os::Paths::make(g.root)),
+      tree(paths.proc_sys),
+      machine(paths.proc),
+      m_modules(paths),
+      m_files(paths),
+      m_boot(paths),
+      m_lock(paths),
+      m_env{tree, m_modules, m_files, m_boot, m_host, m_events, m_lock}
 {
-}
-
-ports::ModuleLoader& Context::modules()
-{
-    if (!m_modules) m_modules = os::make_module_loader(paths.sys_module);
-    return *m_modules;
-}
-
-std::string Context::running_release() const
-{
-    struct utsname u {};
-    if (::uname(&u) != 0) return "0";
-    return u.release;
 }
 
 const kernel::Target& Context::target()
@@ -43,48 +41,10 @@ const kernel::Target& Context::target()
     return t;
 }
 
-// Reads the few live facts that cross-key rules need, only when the
-// profile has the keys they are about (keeps the common path lean).
-// Offline (--kernel) the machine is not this one: nothing is read, and
-// only what the user passed (--mem-total) is known.
-void Context::add_facts_for(const model::ResolvedProfile& r)
+change::Loaded Context::load_and_lint(const std::vector<std::string>& args, bool strict)
 {
-    auto& t = const_cast<kernel::Target&>(target());
-    if (!t.live) return;
-    static constexpr const char* machine_keys[] = {"net.netfilter.nf_conntrack_max", "fs.file-max", "kernel.pid_max",
-                                                   "vm.nr_hugepages", "vm.min_free_kbytes", "vm.overcommit_memory",
-                                                   "vm.overcommit_ratio"};
-    bool wants_machine = false;
-    for (const char* k : machine_keys)
-        wants_machine = wants_machine || r.find(k);
-    if (wants_machine && !t.machine.mem_total_bytes) {
-        t.machine = machine.read();
-        if (t.machine.mem_total_bytes) t.mem_total_bytes = *t.machine.mem_total_bytes;
-    }
-    if (r.find("net.netfilter.nf_conntrack_max") && t.conntrack_buckets.empty())
-        if (auto b = tree.read("net.netfilter.nf_conntrack_buckets", ports::Intent::read)) t.conntrack_buckets = b->text;
-    if (r.find("net.ipv4.tcp_congestion_control") && t.available_congestion_control.empty())
-        if (auto cc = tree.read("net.ipv4.tcp_available_congestion_control", ports::Intent::read))
-            for (auto tok : util::split_ws(cc->text))
-                t.available_congestion_control.emplace_back(tok);
-    if (r.find("net.ipv4.ip_local_port_range") && !r.find("net.ipv4.ip_unprivileged_port_start"))
-        if (auto v = tree.read("net.ipv4.ip_unprivileged_port_start", ports::Intent::read))
-            t.unprivileged_port_start = util::parse_i64(util::trim(v->text));
-}
-
-Context::Loaded Context::load_and_lint(const std::vector<std::string>& args, bool strict)
-{
-    Loaded out;
-    out.load = profile::load_profiles(args, paths.profile_dirs());
-    out.diagnostics = out.load.diagnostics;
-    if (!model::has_errors(out.diagnostics)) {
-        add_facts_for(out.load.resolved);
-        auto more = profile::lint(out.load.resolved, target());
-        out.diagnostics.insert(out.diagnostics.end(), more.begin(), more.end());
-    }
-    if (strict) profile::make_strict(out.diagnostics);
-    out.ok = !model::has_errors(out.diagnostics);
-    return out;
+    target();
+    return change::load_and_lint(args, paths.profile_dirs(), *m_target, machine, strict);
 }
 
 void Context::print_diagnostics(const model::Diagnostics& d) const

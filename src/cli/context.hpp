@@ -1,7 +1,8 @@
 #pragma once
-// What every command shares: the global options, paths, the live tree, the
-// target kernel, and the printing of results and diagnostics. cli/ is the
-// only layer that prints.
+// What every command shares: the global options, and the os/ adapters
+// behind the ports that the core and change/ work through (paths, the live
+// tree, modules, files, boot configuration, host, journal, lock), plus the
+// printing of results and diagnostics. cli/ is the only layer that prints.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -10,13 +11,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "change/env.hpp"
+#include "change/load.hpp"
 #include "kernel/target.hpp"
 #include "model/diagnostic.hpp"
+#include "os/change_events.hpp"
+#include "os/disk_boot_config.hpp"
+#include "os/disk_file_store.hpp"
+#include "os/lock.hpp"
 #include "os/paths.hpp"
 #include "os/proc_machine_probe.hpp"
 #include "os/proc_sysctl_tree.hpp"
+#include "os/system_host.hpp"
 #include "ports/module_loader.hpp"
-#include "profile/loader.hpp"
 
 namespace sysknob::cli {
 
@@ -38,6 +45,30 @@ struct Globals {
     bool json() const { return format == "json"; }
 };
 
+// A ModuleLoader created on first use (libkmod is opened only then).
+class LazyModuleLoader final : public ports::ModuleLoader {
+  public:
+    explicit LazyModuleLoader(const os::Paths& paths) : m_paths(paths) {}
+    std::string release() override { return get().release(); }
+    Result<ports::ModuleState> state(std::string_view m) override { return get().state(m); }
+    Result<std::vector<std::string>> load(std::string_view m, std::string_view o) override { return get().load(m, o); }
+    Result<int> refcount(std::string_view m) override { return get().refcount(m); }
+    Result<void> unload(std::string_view m) override { return get().unload(m); }
+    Result<ports::ParamValue> read_param(std::string_view m, std::string_view p) override
+    {
+        return get().read_param(m, p);
+    }
+    Result<std::string> write_param(std::string_view m, std::string_view p, std::string_view v) override
+    {
+        return get().write_param(m, p, v);
+    }
+
+  private:
+    ports::ModuleLoader& get();
+    const os::Paths& m_paths;
+    std::unique_ptr<ports::ModuleLoader> m_loader;
+};
+
 class Context {
   public:
     explicit Context(const Globals& g);
@@ -51,28 +82,30 @@ class Context {
     std::optional<uint64_t> mem_total;  // --mem-total (offline)
 
     // Kernel modules and their live parameters; libkmod is opened on first use.
-    ports::ModuleLoader& modules();
+    ports::ModuleLoader& modules() { return m_modules; }
+    // The ports change:: works through.
+    change::Env& env() { return m_env; }
 
     // The target kernel; reads /proc/meminfo and a few keys on first use.
     const kernel::Target& target();
-    std::string running_release() const;
+    std::string running_release() { return m_host.kernel_release(); }
 
-    // Loads, composes and (optionally) lints; prints diagnostics to stderr
-    // (text) and returns them for JSON. Sets `ok` false when any error.
-    struct Loaded {
-        profile::LoadResult load;
-        model::Diagnostics diagnostics;
-        bool ok = true;
-    };
-    Loaded load_and_lint(const std::vector<std::string>& args, bool strict);
+    // change::load_and_lint() with this context's profile directories and
+    // target. Prints nothing.
+    change::Loaded load_and_lint(const std::vector<std::string>& args, bool strict);
 
     void print_diagnostics(const model::Diagnostics& d) const;
     static void print_json(const nlohmann::json& j);
 
   private:
-    void add_facts_for(const model::ResolvedProfile& r);
     std::unique_ptr<kernel::Target> m_target;
-    std::unique_ptr<ports::ModuleLoader> m_modules;
+    LazyModuleLoader m_modules;
+    os::DiskFileStore m_files;
+    os::DiskBootConfig m_boot;
+    os::SystemHost m_host;
+    os::LoggedChangeEvents m_events;
+    os::FileChangeLock m_lock;
+    change::Env m_env;
 };
 
 nlohmann::json diagnostic_json(const model::Diagnostic& d);

@@ -13,7 +13,7 @@
 
 namespace sysknob::doctor {
 
-// The numbers `sysknob status` computes (cli/status_report), given here
+// The numbers `sysknob status` computes (change/status), given here
 // so this renderer stays pure.
 struct DriftMetrics {
     bool profile_active = false;

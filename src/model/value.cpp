@@ -26,23 +26,44 @@ std::string normalize_live(std::string_view text)
     return out;
 }
 
+namespace {
+
+// The next blank-separated token of `s` from `at`, "" at the end.
+std::string_view next_token(std::string_view s, size_t& at)
+{
+    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+    while (at < s.size() && blank(s[at]))
+        ++at;
+    size_t start = at;
+    while (at < s.size() && !blank(s[at]))
+        ++at;
+    return s.substr(start, at - start);
+}
+
+}  // namespace
+
+bool live_in_sync(std::string_view live, std::string_view expected)
+{
+    if (!live.empty() && live.back() == '\n') live.remove_suffix(1);
+    if (live == expected) return true;
+    // Token by token, without allocating: this runs once per planned key.
+    size_t i = 0, j = 0;
+    bool any = false;
+    for (;;) {
+        auto a = next_token(live, i);
+        auto b = next_token(expected, j);
+        if (a.empty() || b.empty()) return a.empty() && b.empty() && any;
+        any = true;
+        if (a == b) continue;
+        auto x = util::parse_i64(a);
+        auto y = util::parse_i64(b);
+        if (!x || !y || *x != *y) return false;
+    }
+}
+
 bool live_equals(std::string_view live, const Value& desired)
 {
-    if (desired.kind == ValueKind::string) {
-        if (!live.empty() && live.back() == '\n') live.remove_suffix(1);
-        if (live == desired.text) return true;
-        // The kernel prints string lists (tcp_allowed_congestion_control)
-        // with its own separators; equal token lists are the same value.
-        return normalize_live(live) == normalize_live(desired.text) && !util::split_ws(desired.text).empty();
-    }
-    size_t i = 0;
-    for (auto tok : util::split_ws(live)) {
-        if (i >= desired.numbers.size()) return false;
-        auto n = util::parse_i64(tok);
-        if (!n || *n != desired.numbers[i]) return false;
-        ++i;
-    }
-    return i == desired.numbers.size();
+    return live_in_sync(live, desired.kind == ValueKind::string ? desired.text : desired.render());
 }
 
 }  // namespace sysknob::model

@@ -28,9 +28,17 @@ struct Value {
 // tabs made one space, ends trimmed.
 std::string normalize_live(std::string_view text);
 
-// Does the live text already hold the desired value? Numbers compare as
-// numbers token by token ("0010" equals "10"); strings compare exactly
-// after the trailing newline is dropped.
+// The one answer to "is this key in sync": does the kernel's text `live`
+// hold the value `expected` (a desired value's render(), a snapshot's or
+// the state's text)? Used by plan, status, rollback and the boot model.
+// Equal after the trailing newline is dropped; else the blank-separated
+// tokens pair up, each equal as text or, when both are integers, as
+// numbers ("0010" is 10; the kernel prints string lists such as
+// tcp_allowed_congestion_control with its own separators). Nothing is
+// in sync with a blank-only value it does not equal exactly.
+bool live_in_sync(std::string_view live, std::string_view expected);
+
+// live_in_sync() with a profile's value.
 bool live_equals(std::string_view live, const Value& desired);
 
 }  // namespace sysknob::model

@@ -51,4 +51,12 @@ Result<Lock> Lock::acquire(const std::string& path, int timeout_ms)
     return l;
 }
 
+Result<void> FileChangeLock::acquire(int timeout_ms)
+{
+    if (m_lock) return {};
+    TRY(auto l, Lock::acquire(m_paths.lock_file(), timeout_ms));
+    m_lock.emplace(std::move(l));
+    return {};
+}
+
 }  // namespace sysknob::os

@@ -28,13 +28,6 @@ std::string data_dir()
 
 }  // namespace
 
-std::string Paths::fragment(int priority) const
-{
-    std::string nn = std::to_string(priority);
-    if (nn.size() < 2) nn = "0" + nn;
-    return sysctl_d() + "/" + nn + "-sysknob.conf";
-}
-
 Paths Paths::make(const std::string& root)
 {
     Paths p;

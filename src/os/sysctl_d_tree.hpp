@@ -40,7 +40,7 @@ inline constexpr size_t k_max_config_size = 16 * 1024 * 1024;
 // or kept empty as described above. names_after: when not empty, only
 // sysctl.d names that sort after it (byte order, as systemd reads them) are
 // gathered, with /etc/sysctl.conf: all a file of that name can be
-// overridden by (cli/prepare.cpp, shadows), without reading the rest.
+// overridden by (change/prepare.cpp, shadows), without reading the rest.
 Result<std::vector<boot::ConfigFile>> read_sysctl_d_tree(std::string_view root, std::vector<boot::ParseIssue>& issues,
                                                          std::string_view names_after = {});
 

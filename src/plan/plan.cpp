@@ -44,14 +44,15 @@ bool Plan::has_refusals() const
 
 namespace {
 
-void observe(Item& item, ports::SysctlTree& tree, ports::Intent intent, const model::Value* desired,
-             const std::vector<std::string>& loading)
+// Whether the key is in sync: model::live_in_sync() of the live text and
+// item.desired (the value's render(), or the baseline text of a restore).
+void observe(Item& item, ports::SysctlTree& tree, ports::Intent intent, const std::vector<std::string>& loading)
 {
     auto live = tree.read(item.key, intent);
     if (!live && live.error().code == ENOENT && !loading.empty()) {
         // Not here yet, but a module this change loads brings it: lint
         // checked the value against the catalogue; its value before is read
-        // once the module is in (cli/change.cpp).
+        // once the module is in (change/execute.cpp).
         if (const auto* p = kernel::find_param(item.key);
             p && !p->module.empty() && std::find(loading.begin(), loading.end(), p->module) != loading.end()) {
             item.status = Status::change;
@@ -67,7 +68,7 @@ void observe(Item& item, ports::SysctlTree& tree, ports::Intent intent, const mo
     item.raw_live = live->text;
     if (!item.raw_live.empty() && item.raw_live.back() == '\n') item.raw_live.pop_back();
     item.live = model::normalize_live(live->text);
-    bool same = desired ? model::live_equals(live->text, *desired) : model::normalize_live(item.desired) == item.live;
+    bool same = model::live_in_sync(live->text, item.desired);
     if (same) {
         item.status = Status::same;
     } else if (intent == ports::Intent::write ? !live->writable : tree.probe(item.key) != ports::Access::writable) {
@@ -133,7 +134,7 @@ Plan make_plan(const model::ResolvedProfile& profile, ports::SysctlTree& tree, p
         item.pattern = c.setting->key;
         item.desired = rendered;
         item.optional = c.setting->optional;
-        observe(item, tree, intent, &c.setting->value, loading);
+        observe(item, tree, intent, loading);
         if (item.optional && item.status == Status::missing) {
             plan.skipped.push_back(item.key);
             continue;
@@ -147,7 +148,7 @@ Plan make_plan(const model::ResolvedProfile& profile, ports::SysctlTree& tree, p
         item.pattern = key;
         item.desired = value;
         item.restore = true;
-        observe(item, tree, intent, nullptr, {});
+        observe(item, tree, intent, {});
         if (item.status == Status::missing) continue;  // the interface is gone; nothing to restore
         plan.items.push_back(std::move(item));
     }

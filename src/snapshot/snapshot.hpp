@@ -1,7 +1,7 @@
 #pragma once
 // Snapshots: the before-state of one change (apply or rollback), enough to
 // return live values and files exactly to it. Model and (de)serialisation;
-// pure. Storage is os/snapshot_store.
+// pure. Storage is change/snapshot_store over the FileStore port.
 #include <optional>
 #include <string>
 #include <string_view>

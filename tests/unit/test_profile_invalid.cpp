@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "change/load.hpp"
 #include "kernel/target.hpp"
-#include "profile/lint.hpp"
-#include "profile/loader.hpp"
+#include "support/fake_env.hpp"
 #include "util/file.hpp"
 
 using namespace sysknob;
@@ -45,15 +45,12 @@ TEST_CASE("every invalid profile in the test data fails lint with the diagnostic
         }
         REQUIRE_FALSE(expected.empty());
 
-        auto loaded = profile::load_profiles({path}, {dir});
-        auto ds = loaded.diagnostics;
-        if (!model::has_errors(ds)) {
-            kernel::Target t;
-            t.release = release;
-            t.live = false;
-            auto more = profile::lint(loaded.resolved, t);
-            ds.insert(ds.end(), more.begin(), more.end());
-        }
+        // What every command runs (change::load_and_lint), offline.
+        kernel::Target t;
+        t.release = release;
+        t.live = false;
+        test::FakeMachineProbe machine;
+        auto ds = change::load_and_lint({path}, {dir}, t, machine, /*strict=*/false).diagnostics;
         std::string got;
         for (const auto& d : ds)
             got += model::render_diagnostic(d);

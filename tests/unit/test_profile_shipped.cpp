@@ -5,6 +5,7 @@
 #include <sys/utsname.h>
 #include <vector>
 
+#include "change/load.hpp"
 #include "kernel/target.hpp"
 #include "os/proc_machine_probe.hpp"
 #include "os/proc_sysctl_tree.hpp"
@@ -103,16 +104,13 @@ TEST_CASE("every shipped profile lints without errors on the running kernel")
     t.release = u.release;
     t.live = true;
     t.tree = &tree;
-    t.machine = os::ProcMachineProbe().read();
-    t.mem_total_bytes = t.machine.mem_total_bytes.value_or(0);
-    if (auto cc = tree.read("net.ipv4.tcp_available_congestion_control", ports::Intent::read))
-        for (auto tok : util::split_ws(cc->text))
-            t.available_congestion_control.emplace_back(tok);
-    if (auto b = tree.read("net.netfilter.nf_conntrack_buckets", ports::Intent::read)) t.conntrack_buckets = b->text;
+    os::ProcMachineProbe machine;
 
     for (const auto& path : shipped()) {
         CAPTURE(path);
         auto loaded = load(path);
+        // The live facts the rules need, as every command reads them.
+        change::add_facts_for(loaded.resolved, t, machine);
         auto ds = profile::lint(loaded.resolved, t);
         // A module that this host has not loaded (nf_conntrack, br_netfilter)
         // hides its keys; that is the host, not the profile.

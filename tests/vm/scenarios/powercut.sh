@@ -1,7 +1,7 @@
 # Scenario 3, host side (guest side: guest/scenarios/powercut.sh). One boot
 # per cut plus one: each boot judges the previous cut and starts the next.
 #
-# Steps (SYSKNOB_FAULT names, src/cli/change.cpp and src/os/atomic_file.cpp;
+# Steps (SYSKNOB_FAULT names, src/change/execute.cpp and src/os/atomic_file.cpp;
 # renames count the snapshot's own saves, as tests/netns/crash_every_step.sh
 # explains). An apply of lab-cut renames: 1 pending snapshot, 2 fragment,
 # 3 state.json, 4 committed snapshot. Its rollback (to the state before any

@@ -1,19 +1,19 @@
 #pragma once
-// Snapshot storage under /var/lib/sysknob/snapshots (directory 0700, files
-// 0600, written atomically). Refuses a directory or file that is a symlink
-// or is owned or writable by another user.
+// The snapshots of past changes, through the FileStore port: listing,
+// the pending check, ids, saving, retention. Pure logic over the port;
+// the files' owner and mode checks are the port's.
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "os/paths.hpp"
+#include "ports/file_store.hpp"
 #include "snapshot/snapshot.hpp"
 
-namespace sysknob::os {
+namespace sysknob::change {
 
 class SnapshotStore {
   public:
-    explicit SnapshotStore(const Paths& paths) : m_paths(paths) {}
+    explicit SnapshotStore(ports::FileStore& files) : m_files(files) {}
 
     // All snapshots, oldest first. A damaged file is an error naming it.
     Result<std::vector<snapshot::Snapshot>> list() const;
@@ -21,24 +21,20 @@ class SnapshotStore {
     // The unfinished change, if any. A pending snapshot blocks every later
     // change, so only the newest can be pending: apply's check reads one file.
     Result<std::optional<snapshot::Snapshot>> pending() const;
-    // Creates the directories when needed; fsyncs before returning.
     Result<void> save(const snapshot::Snapshot& s) const;
     // The same with the text serialize() gave (see snapshot::restatus).
     Result<void> save_text(int id, const std::string& text) const;
     Result<int> next_id() const;
     // Keeps the newest `keep` committed snapshots; never removes a pending
-    // one or `protect` (the one rollback would use).
+    // one or `protect` (the one rollback would use). Returns how many went.
     Result<int> prune(size_t keep, int protect) const;
-    std::string path_of(int id) const;
+    std::string path_of(int id) const { return m_files.snapshot_path(id); }
 
   private:
-    Result<void> ensure() const;
-    // The file's text after the owner, mode and symlink checks.
-    Result<std::string> read_checked(int id) const;
     Result<snapshot::Snapshot> parse_checked(int id, const std::string& text) const;
     // The snapshot when it is pending, told by its status marker first.
     Result<std::optional<snapshot::Snapshot>> load_if_pending(int id) const;
-    const Paths& m_paths;
+    ports::FileStore& m_files;
 };
 
-}  // namespace sysknob::os
+}  // namespace sysknob::change

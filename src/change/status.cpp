@@ -1,19 +1,20 @@
-#include "cli/status_report.hpp"
+#include "change/status.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 
-#include "cli/prepare.hpp"
-#include "os/snapshot_store.hpp"
+#include "change/prepare.hpp"
+#include "change/snapshot_store.hpp"
+#include "model/value.hpp"
 
-namespace sysknob::cli {
+namespace sysknob::change {
 
 std::optional<double> StatusReport::last_change_time() const
 {
     for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
         if (it->status != "committed") continue;
-        // "YYYY-MM-DDTHH:MM:SSZ", as cli/change.cpp writes it.
+        // "YYYY-MM-DDTHH:MM:SSZ", as ports::Host::now_utc() gives it.
         int y = 0;
         unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
         if (std::sscanf(it->created.c_str(), "%d-%u-%uT%u:%u:%uZ", &y, &mo, &d, &h, &mi, &s) != 6) return std::nullopt;
@@ -26,23 +27,22 @@ std::optional<double> StatusReport::last_change_time() const
     return std::nullopt;
 }
 
-Result<StatusReport> compute_status(Context& ctx)
+Result<StatusReport> compute_status(Env& env)
 {
     StatusReport r;
-    TRY(auto state, read_state(ctx));
+    TRY(auto state, read_state(env));
     std::tie(r.state, r.present) = std::move(state);
-    os::SnapshotStore store(ctx.paths);
-    TRY(r.snapshots, store.list());
+    TRY(r.snapshots, SnapshotStore(env.files).list());
     for (const auto& [key, expected] : r.state.keys) {
-        auto live = ctx.tree.read(key, ports::Intent::read);
-        std::string now = live ? model::normalize_live(live->text) : std::string();
-        if (live && now == model::normalize_live(expected)) continue;
-        r.drift.push_back({key, expected, live ? std::optional<std::string>(now) : std::nullopt});
+        auto live = env.tree.read(key, ports::Intent::read);
+        if (live && model::live_in_sync(live->text, expected)) continue;
+        r.drift.push_back({key, expected, live ? std::optional<std::string>(model::normalize_live(live->text))
+                                               : std::nullopt});
     }
     // What boot would give: later sysctl.d files that override our keys.
     if (r.present) {
-        r.shadowed = shadows_of(ctx, r.state.keys, r.state.priority);
-        auto listed = modules_listed_for_boot(ctx);
+        r.shadowed = shadows_of(env, r.state.keys, r.state.priority);
+        auto listed = env.boot.modules_listed_for_boot();
         for (const auto& m : r.state.modules)
             if (std::find(listed.begin(), listed.end(), m) == listed.end()) r.modules_not_listed.push_back(m);
     }
@@ -53,4 +53,4 @@ Result<StatusReport> compute_status(Context& ctx)
     return r;
 }
 
-}  // namespace sysknob::cli
+}  // namespace sysknob::change

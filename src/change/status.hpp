@@ -1,18 +1,19 @@
 #pragma once
-// What `sysknob status` computes: the active profile, the keys that drifted
-// from what the last apply set, the keys a later sysctl.d file shadows at
-// boot, the unfinished changes. `status` prints it; `doctor --format
-// prometheus` exports it. Reads the state, the snapshots and the live keys.
+// What `sysknob status` reports: the active profile, the keys that drifted
+// from what the last apply set, the keys a later sysctl.d file or a kernel
+// side effect changes at boot, the unfinished changes. `status` renders it;
+// `doctor --format prometheus` exports it. Reads the state, the snapshots
+// and the live keys through the ports.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "boot/boot_model.hpp"
-#include "cli/context.hpp"
+#include "change/env.hpp"
 #include "snapshot/snapshot.hpp"
 #include "snapshot/state.hpp"
 
-namespace sysknob::cli {
+namespace sysknob::change {
 
 struct StatusReport {
     snapshot::State state;
@@ -32,6 +33,6 @@ struct StatusReport {
     std::optional<double> last_change_time() const;
 };
 
-Result<StatusReport> compute_status(Context& ctx);
+Result<StatusReport> compute_status(Env& env);
 
-}  // namespace sysknob::cli
+}  // namespace sysknob::change

@@ -1,51 +1,38 @@
-#include "cli/prepare.hpp"
+#include "change/prepare.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <dirent.h>
 #include <set>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "boot/boot_replay.hpp"
+#include "change/execute.hpp"
 #include "kernel/catalogue.hpp"
 #include "kernel/conntrack.hpp"
 #include "kernel/expand.hpp"
 #include "kernel/order.hpp"
 #include "model/key.hpp"
-#include "os/atomic_file.hpp"
-#include "os/sysctl_d_tree.hpp"
 #include "persist/fragments.hpp"
-#include "util/file.hpp"
+#include "persist/paths.hpp"
 #include "util/strings.hpp"
 
-namespace sysknob::cli {
+namespace sysknob::change {
 
-Result<std::pair<snapshot::State, bool>> read_state(Context& ctx)
+Result<std::pair<snapshot::State, bool>> read_state(Env& env)
 {
-    std::string path = ctx.paths.state_file();
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) return std::make_pair(snapshot::State{}, false);
-    TRY_VOID(os::check_owned(path));
-    TRY(auto text, util::read_file(path, 64u << 20, util::Follow::no_symlinks));
-    TRY(auto state, snapshot::parse_state(text, path));
+    TRY(auto text, env.files.read_state());
+    if (!text) return std::make_pair(snapshot::State{}, false);
+    TRY(auto state, snapshot::parse_state(*text, env.files.display(std::string(persist::k_state_file))));
     return std::make_pair(std::move(state), true);
 }
 
 namespace {
 
-std::string unrooted(const Context& ctx, const std::string& path)
-{
-    return path.substr(ctx.paths.root.size());
-}
-
 // Adds a file change when the content differs from what is on disk.
-Result<void> want_file(Context& ctx, ChangeSet& change, const std::string& real, const std::string* content,
+Result<void> want_file(Env& env, ChangeSet& change, const std::string& path, const std::string* content,
                        unsigned mode = 0644)
 {
-    TRY(auto st, os::read_file_state(real));
+    TRY(auto st, read_managed(env, path));
     FileChange f;
-    f.path = unrooted(ctx, real);
+    f.path = path;
     if (!content) {
         if (!st.exists) return {};
         f.remove = true;
@@ -71,18 +58,18 @@ bool load_refused(const model::ResolvedProfile& r, const std::string& module)
 // is in /proc/sys already: then the kernel has the module, even where
 // /lib/modules is not installed (a container, a minimal image) and a
 // built-in module without parameters has no /sys/module entry.
-bool keys_present(Context& ctx, const model::ResolvedProfile& r, const std::string& module)
+bool keys_present(Env& env, const model::ResolvedProfile& r, const std::string& module)
 {
     for (const auto& s : r.settings)
         if (const auto* p = kernel::find_param(s.key);
-            p && p->module == module && !model::key_has_glob(s.key) && ctx.tree.probe(s.key) != ports::Access::absent)
+            p && p->module == module && !model::key_has_glob(s.key) && env.tree.probe(s.key) != ports::Access::absent)
             return true;
     return false;
 }
 
-bool congestion_control_registered(Context& ctx, const std::string& cc)
+bool congestion_control_registered(Env& env, const std::string& cc)
 {
-    auto available = ctx.tree.read("net.ipv4.tcp_available_congestion_control", ports::Intent::read);
+    auto available = env.tree.read("net.ipv4.tcp_available_congestion_control", ports::Intent::read);
     if (!available) return false;
     for (const auto& name : util::split_ws(available->text))
         if (name == cc) return true;
@@ -93,8 +80,7 @@ bool congestion_control_registered(Context& ctx, const std::string& cc)
 // need, and the module of a congestion control that is not built in; a
 // module the profile says `load = false` for is left out. `optional_only`
 // gets those needed only by optional keys (absent is then no error).
-std::vector<std::string> needed_modules(Context& ctx, const model::ResolvedProfile& r,
-                                        std::set<std::string>& optional_only)
+std::vector<std::string> needed_modules(Env& env, const model::ResolvedProfile& r, std::set<std::string>& optional_only)
 {
     std::set<std::string> mods, required;
     for (const auto& m : r.modules)
@@ -111,14 +97,14 @@ std::vector<std::string> needed_modules(Context& ctx, const model::ResolvedProfi
             const std::string& cc = s.value.text;
             // reno is part of the TCP core (net/ipv4/tcp_cong.c, tcp_reno).
             if (cc == "reno") continue;
-            auto st = ctx.modules().state("tcp_" + cc);
+            auto st = env.modules.state("tcp_" + cc);
             if (st && *st == ports::ModuleState::builtin) continue;
             // The kernel lists every registered congestion control, built in
             // or loaded, in tcp_available_congestion_control
             // (tcp_get_available_congestion_control(), net/ipv4/tcp_cong.c).
             // One listed there that is not a loaded module is built in, even
             // where /lib/modules (and so modules.builtin) is not installed.
-            if ((!st || *st == ports::ModuleState::absent) && congestion_control_registered(ctx, cc)) continue;
+            if ((!st || *st == ports::ModuleState::absent) && congestion_control_registered(env, cc)) continue;
             need("tcp_" + cc, s.optional);
         }
     }
@@ -131,7 +117,7 @@ std::vector<std::string> needed_modules(Context& ctx, const model::ResolvedProfi
 // loads are given at load time; those of a loaded or built-in module are
 // written live when /sys lets root change them, else a warning says when
 // they take effect.
-std::vector<persist::ModuleOption> module_options(Context& ctx, const model::ResolvedProfile& r,
+std::vector<persist::ModuleOption> module_options(Env& env, const model::ResolvedProfile& r,
                                                   const std::vector<std::string>& loading, bool live, Prepared& p)
 {
     auto& warnings = p.warnings;
@@ -144,13 +130,13 @@ std::vector<persist::ModuleOption> module_options(Context& ctx, const model::Res
                 if (const auto* s = r.find("net.netfilter.nf_conntrack_max");
                     s && s->value.kind == model::ValueKind::integer)
                     max = s->value.numbers[0];
-                else if (auto l = ctx.tree.read("net.netfilter.nf_conntrack_max", ports::Intent::read))
+                else if (auto l = env.tree.read("net.netfilter.nf_conntrack_max", ports::Intent::read))
                     max = util::parse_i64(util::trim(l->text));
                 if (!max) {
                     warnings.push_back("cannot resolve hashsize = \"auto\": nf_conntrack_max unknown, ignoring");
                     continue;
                 }
-                value = std::to_string(kernel::conntrack_buckets_for(*max, ctx.running_release()));
+                value = std::to_string(kernel::conntrack_buckets_for(*max, env.host.kernel_release()));
             } else if (value == "auto") {
                 warnings.push_back("\"auto\" is defined only for nf_conntrack hashsize; '" + m.name + "." + param.name +
                                    "' ignored");
@@ -163,7 +149,7 @@ std::vector<persist::ModuleOption> module_options(Context& ctx, const model::Res
                     if (l.name == m.name) l.options += (l.options.empty() ? "" : " ") + param.name + "=" + value;
                 continue;
             }
-            auto st = ctx.modules().state(m.name);
+            auto st = env.modules.state(m.name);
             bool builtin = st && *st == ports::ModuleState::builtin;
             auto next_time = [&](const std::string& why) {
                 warnings.push_back("'" + m.name + "." + param.name + "=" + value + "' " + why +
@@ -173,7 +159,7 @@ std::vector<persist::ModuleOption> module_options(Context& ctx, const model::Res
                                             : ""));
             };
             if (!st || (*st != ports::ModuleState::loaded && *st != ports::ModuleState::builtin)) continue;
-            auto cur = ctx.modules().read_param(m.name, param.name);
+            auto cur = env.modules.read_param(m.name, param.name);
             if (!cur) {
                 next_time("is not a live parameter here");
                 continue;
@@ -189,10 +175,6 @@ std::vector<persist::ModuleOption> module_options(Context& ctx, const model::Res
     return out;
 }
 
-}  // namespace
-
-namespace {
-
 // The boot replayed (boot/boot_replay.hpp) with our fragment as it would be
 // written: our keys that a kernel side effect of another write changes. The
 // state before the boot is the kernel's compiled-in values (write_effects.toml
@@ -200,15 +182,14 @@ namespace {
 // interfaces are the ones present now, lo with its address (systemd's PID 1
 // brings lo up before any unit runs, src/core/loopback-setup.c), the others
 // without one (an address comes later, from the network manager).
-std::vector<boot::Shadow> effect_shadows_of(Context& ctx, const std::map<std::string, std::string>& ours,
+std::vector<boot::Shadow> effect_shadows_of(Env& env, const std::map<std::string, std::string>& ours,
                                             const std::string& name)
 {
     bool reachable = false;
     for (const auto& entry : ours)
         reachable = reachable || boot::effect_can_reach(entry.first);
     if (!reachable) return {};
-    std::vector<boot::ParseIssue> issues;
-    auto files = os::read_sysctl_d_tree(ctx.paths.root, issues);
+    auto files = env.boot.sysctl_d({});
     if (!files) return {};
     // Our fragment as persist::render_fragment() orders it: write rank, then
     // key (the order matters when one of our keys has effects on another).
@@ -222,11 +203,11 @@ std::vector<boot::Shadow> effect_shadows_of(Context& ctx, const std::map<std::st
     for (const auto* entry : order)
         content += entry->first + " = " + entry->second + "\n";
     std::erase_if(*files, [&](const boot::ConfigFile& f) { return f.name == name; });
-    files->push_back(boot::ConfigFile{"/etc/sysctl.d", name, content, false});
+    files->push_back(boot::ConfigFile{std::string(persist::k_sysctl_d), name, content, false});
     auto model = boot::build_boot_model(*files);
 
     boot::ReplayInput input;
-    if (auto dirs = ctx.tree.list("net.ipv4.conf")) {
+    if (auto dirs = env.tree.list("net.ipv4.conf")) {
         for (const auto& d : *dirs)
             if (d != "all" && d != "default") input.interfaces.push_back(boot::BootInterface{d, d == "lo", {}});
     }
@@ -243,7 +224,7 @@ std::vector<boot::Shadow> effect_shadows_of(Context& ctx, const std::map<std::st
             if (!star.empty()) star += '.';
             star += boot::key_is_glob(seg) ? std::string("*") : std::string(seg);
         }
-        for (auto& k : kernel::expand_key(ctx.tree, star))
+        for (auto& k : kernel::expand_key(env.tree, star))
             if (boot::glob_matches(a.key, k)) existing.insert(std::move(k));
     }
     input.existing_keys.assign(existing.begin(), existing.end());
@@ -253,37 +234,13 @@ std::vector<boot::Shadow> effect_shadows_of(Context& ctx, const std::map<std::st
 
 }  // namespace
 
-std::string shadow_fix(const boot::Shadow& sh)
+std::vector<boot::Shadow> shadows_of(Env& env, const std::map<std::string, std::string>& ours, int priority)
 {
-    // A fragment sorting after the other file is written after it: our own
-    // write then differs from what the side effect left, so systemd writes it
-    // and the kernel marks the entry written. Setting conf.default or a glob
-    // in our own fragment does not help when the other file assigns the same
-    // table key: the later file replaces it in systemd's table.
-    return "fix: apply with a --priority that sorts after " + sh.by.file +
-           " (our write then comes after it and holds), or change '" + sh.by.key + "' there";
-}
-
-nlohmann::json shadows_json(const std::vector<boot::Shadow>& shadows)
-{
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& sh : shadows)
-        out.push_back({{"key", sh.key},
-                       {"file", sh.by.file},
-                       {"line", sh.by.line},
-                       {"value", sh.by.is_exclusion ? nlohmann::json(nullptr) : nlohmann::json(sh.by.value)},
-                       {"mechanism", sh.mechanism.empty() ? nlohmann::json(nullptr) : nlohmann::json(sh.mechanism)}});
-    return out;
-}
-
-std::vector<boot::Shadow> shadows_of(Context& ctx, const std::map<std::string, std::string>& ours, int priority)
-{
-    std::string name = ctx.paths.fragment(priority);
+    std::string name = persist::fragment_path(priority);
     name = name.substr(name.rfind('/') + 1);
     // Only a file read after ours (a later name, or /etc/sysctl.conf for
     // procps) can override it at boot: the others are not even read.
-    std::vector<boot::ParseIssue> issues;
-    auto files = os::read_sysctl_d_tree(ctx.paths.root, issues, name);
+    auto files = env.boot.sysctl_d(name);
     if (!files) return {};
     auto model = boot::build_boot_model(*files);
     std::vector<boot::Shadow> out;
@@ -295,48 +252,18 @@ std::vector<boot::Shadow> shadows_of(Context& ctx, const std::map<std::string, s
         }
     // A key no later file names can still change at boot through the
     // kernel's side effect of another write (any file, earlier ones too).
-    for (auto& s : effect_shadows_of(ctx, ours, name))
+    for (auto& s : effect_shadows_of(env, ours, name))
         if (keys.count(s.key) == 0) out.push_back(std::move(s));
     return out;
 }
 
-std::vector<std::string> modules_listed_for_boot(const Context& ctx)
-{
-    std::vector<std::string> out;
-    for (const char* dir : {"/etc/modules-load.d", "/run/modules-load.d", "/usr/local/lib/modules-load.d",
-                            "/usr/lib/modules-load.d", "/lib/modules-load.d"}) {
-        std::string d = ctx.paths.root + dir;
-        DIR* h = ::opendir(d.c_str());
-        if (!h) continue;
-        while (auto* e = ::readdir(h)) {
-            std::string name = e->d_name;
-            if (!name.ends_with(".conf")) continue;
-            auto text = util::read_file(d + "/" + name, 1u << 20);
-            if (!text) continue;
-            for (auto line : util::split(*text, '\n')) {
-                line = util::trim(line);
-                if (line.empty() || line.front() == '#' || line.front() == ';') continue;
-                out.emplace_back(line);
-            }
-        }
-        ::closedir(h);
-    }
-    if (auto modules = util::read_file(ctx.paths.root + "/etc/modules", 1u << 20)) {
-        for (auto line : util::split(*modules, '\n')) {
-            line = util::trim(line);
-            if (!line.empty() && line.front() != '#') out.emplace_back(util::split_ws(line).front());
-        }
-    }
-    return out;
-}
-
-Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles, const PrepareOptions& o)
+Result<Prepared> prepare(Env& env, Loaded loaded, const PrepareOptions& o)
 {
     Prepared p;
-    p.loaded = ctx.load_and_lint(profiles, /*strict=*/false);
+    p.loaded = std::move(loaded);
     if (!p.loaded.ok) return p;
     const auto& r = p.loaded.load.resolved;
-    TRY(auto st, read_state(ctx));
+    TRY(auto st, read_state(env));
     p.old_state = std::move(st.first);
     p.had_state = st.second;
 
@@ -348,16 +275,16 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     const auto& restore = o.persist_only ? k_none : p.old_state.baseline;
     // Modules first: the plan must know which absent keys a load brings.
     std::set<std::string> optional_only;
-    p.boot_modules = needed_modules(ctx, r, optional_only);
+    p.boot_modules = needed_modules(env, r, optional_only);
     std::vector<std::string> loading, absent_optional;
     if (!o.persist_only) {
         for (const auto& m : p.boot_modules) {
-            auto ms = ctx.modules().state(m);
+            auto ms = env.modules.state(m);
             if (!ms) {
                 p.module_errors.push_back(ms.error().message);
                 continue;
             }
-            if (*ms == ports::ModuleState::absent && keys_present(ctx, r, m))
+            if (*ms == ports::ModuleState::absent && keys_present(env, r, m))
                 continue;  // built in without a /sys/module entry or a modules.builtin to say so
             if (*ms == ports::ModuleState::available) {
                 loading.push_back(m);
@@ -365,7 +292,7 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
             } else if (*ms == ports::ModuleState::absent && optional_only.count(m)) {
                 absent_optional.push_back(m);  // its keys are skipped; boot must not look for it either
             } else if (*ms == ports::ModuleState::absent) {
-                const std::string rel = ctx.modules().release();
+                const std::string rel = env.modules.release();
                 p.module_errors.push_back("module '" + m + "' does not exist for kernel " + rel +
                                           ": not built in (modules.builtin) and not in /lib/modules/" + rel +
                                           "/modules.dep; install the package with this kernel's modules, or drop "
@@ -377,24 +304,15 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     std::erase_if(p.boot_modules, [&](const std::string& m) {
         return std::find(absent_optional.begin(), absent_optional.end(), m) != absent_optional.end();
     });
-    p.plan = plan::make_plan(r, ctx.tree, o.intent, restore, loading);
+    p.plan = plan::make_plan(r, env.tree, o.intent, restore, loading);
 
     auto& ns = p.new_state;
     ns.profiles = r.names;
     ns.priority = o.priority;
-    // The items come in key order within each write rank, so the maps are
-    // filled at their end and the old baseline is walked with a cursor:
-    // amortised O(1) per key, for globs over thousands of interfaces.
+    // The items come in key order within each write rank, so the keys map
+    // is filled at its end: amortised O(1) per key, for globs over
+    // thousands of interfaces.
     const auto& old_baseline = p.old_state.baseline;
-    auto cursor = old_baseline.begin();
-    auto old_baseline_of = [&](const std::string& key) {
-        for (int step = 0; step < 4 && cursor != old_baseline.end() && cursor->first < key; ++step)
-            ++cursor;
-        if (cursor != old_baseline.end() && cursor->first == key) return cursor;
-        auto it = old_baseline.find(key);
-        if (it != old_baseline.end()) cursor = it;
-        return it;
-    };
     // The new baseline: the old baseline of each key this profile sets, and
     // the live value of each key it changes for the first time (with
     // --persist-only, the old baseline as it is). It equals the old one when
@@ -411,7 +329,7 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
             p.change.after_load.push_back({item.key, "", item.desired});
             continue;
         }
-        bool had = old_baseline_of(item.key) != old_baseline.end();
+        bool had = old_baseline.count(item.key) != 0;
         baseline_kept += had;
         if (item.status == plan::Status::change && !o.persist_only) {
             baseline_grows = baseline_grows || !had;
@@ -421,10 +339,9 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     const bool baseline_same = o.persist_only || (!baseline_grows && baseline_kept == old_baseline.size());
     auto build_baseline = [&] {
         if (o.persist_only) ns.baseline = old_baseline;
-        cursor = old_baseline.begin();
         for (const auto& item : p.plan.items) {
             if (item.restore || !item.after_load.empty()) continue;
-            if (auto it = old_baseline_of(item.key); it != old_baseline.end())
+            if (auto it = old_baseline.find(item.key); it != old_baseline.end())
                 ns.baseline.insert_or_assign(ns.baseline.end(), item.key, it->second);
             if (item.status == plan::Status::change && !o.persist_only) ns.baseline.emplace(item.key, item.raw_live);
         }
@@ -453,24 +370,25 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
         }
     }
 
-    auto options = module_options(ctx, r, loading, !o.persist_only && p.module_errors.empty(), p);
+    auto options = module_options(env, r, loading, !o.persist_only && p.module_errors.empty(), p);
     ns.modules = p.boot_modules;
     int boot_priority = o.intent == ports::Intent::write || !p.had_state ? o.priority : p.old_state.priority;
-    p.shadows = shadows_of(ctx, ns.keys, boot_priority);  // ns.keys: what this profile sets
+    p.shadows = shadows_of(env, ns.keys, boot_priority);  // ns.keys: what this profile sets
     if (!ns.modules.empty()) {
-        auto listed = modules_listed_for_boot(ctx);
+        auto listed = env.boot.modules_listed_for_boot();
         for (const auto& m : ns.modules)
             if (std::find(listed.begin(), listed.end(), m) == listed.end()) p.unlisted_modules.push_back(m);
     }
     if (!o.runtime_only) {
         std::string fragment = persist::render_fragment(r);
-        TRY_VOID(want_file(ctx, p.change, ctx.paths.fragment(o.priority), &fragment));
+        TRY_VOID(want_file(env, p.change, persist::fragment_path(o.priority), &fragment));
         if (p.had_state && p.old_state.priority != o.priority)
-            TRY_VOID(want_file(ctx, p.change, ctx.paths.fragment(p.old_state.priority), nullptr));
+            TRY_VOID(want_file(env, p.change, persist::fragment_path(p.old_state.priority), nullptr));
         std::string modprobe = persist::render_modprobe(r, options);
-        TRY_VOID(want_file(ctx, p.change, ctx.paths.modprobe_conf(), options.empty() ? nullptr : &modprobe));
+        TRY_VOID(want_file(env, p.change, std::string(persist::k_modprobe_conf), options.empty() ? nullptr : &modprobe));
         std::string modules = persist::render_modules_load(r, ns.modules);
-        TRY_VOID(want_file(ctx, p.change, ctx.paths.modules_load_conf(), ns.modules.empty() ? nullptr : &modules));
+        TRY_VOID(want_file(env, p.change, std::string(persist::k_modules_load_conf),
+                           ns.modules.empty() ? nullptr : &modules));
     }
     const auto& os_ = p.old_state;
     bool state_changes = !p.had_state || !baseline_same || ns.profiles != os_.profiles || ns.priority != os_.priority ||
@@ -478,16 +396,35 @@ Result<Prepared> prepare(Context& ctx, const std::vector<std::string>& profiles,
     if (state_changes) build_baseline();
     // An unprivileged diff cannot look into root's 0700 state directory;
     // it compares values only, so the state file is left out of its plan.
-    bool state_hidden =
-        o.intent == ports::Intent::read && ::access(ctx.paths.state_dir().c_str(), X_OK) != 0 && errno == EACCES;
+    bool state_hidden = o.intent == ports::Intent::read && env.files.state_hidden();
     // An unchanged state is not serialised to be compared with the file it
     // was read from: with a glob over thousands of interfaces that alone
     // cost a sixth of an apply.
     if (!state_hidden && state_changes) {
         std::string state = snapshot::serialize_state(ns);
-        TRY_VOID(want_file(ctx, p.change, ctx.paths.state_file(), &state, 0600));
+        TRY_VOID(want_file(env, p.change, std::string(persist::k_state_file), &state, 0600));
     }
     return p;
 }
 
-}  // namespace sysknob::cli
+std::string apply_refusal(const Prepared& p, const PrepareOptions& o)
+{
+    if (!p.loaded.ok) return "profile has errors; nothing was changed";
+    if (!p.module_errors.empty()) {
+        std::string list;
+        for (const auto& e : p.module_errors)
+            list += "\n  " + e;
+        return "refusing to apply: a module the profile needs is missing; nothing was changed:" + list;
+    }
+    if (p.plan.has_refusals() && !o.persist_only) {
+        std::string keys;
+        for (const auto& i : p.plan.items)
+            if (!i.optional && (i.status == plan::Status::missing || i.status == plan::Status::unwritable))
+                keys += "\n  " + i.key + ": " + i.error;
+        return "refusing to apply: these keys cannot be set here; nothing was changed:" + keys +
+               "\n  hint: mark a key optional = true, or apply on the host";
+    }
+    return {};
+}
+
+}  // namespace sysknob::change

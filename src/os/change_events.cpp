@@ -1,0 +1,28 @@
+#include "os/change_events.hpp"
+
+#include "os/fault.hpp"
+#include "os/log.hpp"
+
+namespace sysknob::os {
+
+void LoggedChangeEvents::journal(const ports::JournalEntry& e)
+{
+    journal_change({e.message, e.key, e.old_value, e.new_value, e.profile, e.snapshot});
+}
+
+void LoggedChangeEvents::warn(std::string_view message)
+{
+    spdlog::warn("{}", message);
+}
+
+void LoggedChangeEvents::error(std::string_view message)
+{
+    spdlog::error("{}", message);
+}
+
+void LoggedChangeEvents::step(const char* name)
+{
+    fault_point(name);
+}
+
+}  // namespace sysknob::os

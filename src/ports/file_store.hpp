@@ -1,0 +1,77 @@
+#pragma once
+// FileStore: the change engine's door to the files it reads and writes,
+// each named by its path without --root ("/etc/sysctl.d/90-sysknob.conf",
+// persist/paths.hpp). Like SysctlTree it exists so tests can substitute it
+// (tests/support/fake_file_store.hpp, in memory, with crash injection);
+// the real one is os/disk_file_store, which adds the root, writes by
+// temporary file + fsync + rename + fsync of the directory, and refuses
+// symbolic links and files owned or writable by someone else.
+//
+// Beyond write and remove, a file can be moved aside and a name masked by
+// a symbolic link (to /dev/null), and a snapshot can record either
+// (FileState::link_target) so that rollback puts it back: what taking
+// over other packages' sysctl.d files needs.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace sysknob::ports {
+
+struct FileState {
+    bool exists = false;
+    std::string content;      // a regular file's bytes
+    unsigned mode = 0644;
+    std::string link_target;  // not empty: the name is a symbolic link to this (content empty)
+};
+
+class FileStore {
+  public:
+    virtual ~FileStore() = default;
+
+    // --- files ------------------------------------------------------------
+    // The file as it is now; exists = false when absent. An error for what
+    // cannot be inspected or read, or is neither a regular file nor a link.
+    virtual Result<FileState> read(const std::string& path) = 0;
+    // Ok when absent; else it must be ours, not a symlink, not writable by others.
+    virtual Result<void> check_owned(const std::string& path) = 0;
+    // Replaces the file atomically (parent directories created 0755); the
+    // previous content stays intact on any error.
+    virtual Result<void> write(const std::string& path, const std::string& content, unsigned mode) = 0;
+    // Removes the file or link, if present, durably.
+    virtual Result<void> remove(const std::string& path) = 0;
+    // Moves a file or link to a new name (same file system), durably; the
+    // new name must be free.
+    virtual Result<void> move(const std::string& from, const std::string& to) = 0;
+    // Creates `path` as a symbolic link to `target` (a mask: "/dev/null");
+    // the name must be free.
+    virtual Result<void> symlink(const std::string& target, const std::string& path) = 0;
+    // Drops what an interrupted write() left behind next to `path`.
+    virtual void remove_stale_temporary(const std::string& path) = 0;
+    // The real path, root included, for messages.
+    virtual std::string display(const std::string& path) const = 0;
+
+    // --- the state file ---------------------------------------------------
+    // Its text after the owner and symlink checks; nullopt when absent.
+    virtual Result<std::optional<std::string>> read_state() = 0;
+    // Whether the state directory is closed to this (unprivileged) reader.
+    virtual bool state_hidden() = 0;
+
+    // --- snapshots (one file each, private to root) -----------------------
+    // Refuses a state or snapshot directory that is a symlink or someone
+    // else's (root's is trusted by an unprivileged reader).
+    virtual Result<void> check_snapshot_dirs() = 0;
+    // The ids present, ascending; empty when the directory is absent.
+    virtual Result<std::vector<int>> snapshot_ids() = 0;
+    // A snapshot's text after the owner and mode (0600) checks.
+    virtual Result<std::string> read_snapshot(int id) = 0;
+    // Writes it atomically (0600), creating the private directories.
+    virtual Result<void> write_snapshot(int id, const std::string& text) = 0;
+    // Removes it. No fsync of the directory: an unlink lost to a power cut
+    // brings back an old snapshot, which the next prune removes again.
+    virtual Result<void> remove_snapshot(int id) = 0;
+    virtual std::string snapshot_path(int id) const = 0;
+};
+
+}  // namespace sysknob::ports
