@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "os/atomic_file.hpp"
+#include "os/file_entry.hpp"
 #include "util/file.hpp"
 #include "util/strings.hpp"
 
@@ -92,6 +93,16 @@ Result<void> DiskFileStore::symlink(const std::string& target, const std::string
     if (::symlink(target.c_str(), real.c_str()) != 0)
         return fail("cannot link '" + real + "' to '" + target + "': " + std::strerror(errno), errno);
     return fsync_parent(real);
+}
+
+Result<snapshot::Entry> DiskFileStore::read_entry(const std::string& path)
+{
+    return os::read_entry(m_paths.under_root(path));
+}
+
+Result<void> DiskFileStore::set_entry(const std::string& path, const snapshot::Entry& entry)
+{
+    return os::set_entry(m_paths.under_root(path), entry, m_paths.under_root(std::string(snapshot::k_takeover_dir)));
 }
 
 void DiskFileStore::remove_stale_temporary(const std::string& path)

@@ -18,6 +18,8 @@ class DiskFileStore final : public ports::FileStore {
     Result<void> remove(const std::string& path) override;
     Result<void> move(const std::string& from, const std::string& to) override;
     Result<void> symlink(const std::string& target, const std::string& path) override;
+    Result<snapshot::Entry> read_entry(const std::string& path) override;
+    Result<void> set_entry(const std::string& path, const snapshot::Entry& entry) override;
     void remove_stale_temporary(const std::string& path) override;
     std::string display(const std::string& path) const override { return m_paths.under_root(path); }
 

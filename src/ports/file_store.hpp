@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "snapshot/entry.hpp"
 #include "util/result.hpp"
 
 namespace sysknob::ports {
@@ -47,6 +48,17 @@ class FileStore {
     // Creates `path` as a symbolic link to `target` (a mask: "/dev/null");
     // the name must be free.
     virtual Result<void> symlink(const std::string& target, const std::string& path) = 0;
+    // --- exact entries (import --take-over, snapshot/entry.hpp) ------------
+    // The entry at `path` (a link not followed): a regular file with its
+    // bytes, mode and owner, a link with its target and owner, or absent.
+    // An error for anything else (a directory, a device) or an unreadable one.
+    virtual Result<snapshot::Entry> read_entry(const std::string& path) = 0;
+    // Makes `path` be `entry`, atomically (temporary name, owner and mode
+    // set, fsync, rename, fsync of the directory), across file systems (a
+    // copy, not a rename: /etc and /var/lib may differ). Below the take-over
+    // backup directory (snapshot::k_takeover_dir) parents are created 0700
+    // and removed when the last entry in them goes.
+    virtual Result<void> set_entry(const std::string& path, const snapshot::Entry& entry) = 0;
     // Drops what an interrupted write() left behind next to `path`.
     virtual void remove_stale_temporary(const std::string& path) = 0;
     // The real path, root included, for messages.

@@ -67,6 +67,7 @@ std::string serialize(const Snapshot& s)
     for (const auto& p : s.params)
         j["module_params"].push_back(
             {{"module", p.module}, {"param", p.param}, {"before", p.before}, {"after", p.after}});
+    if (!s.entries.empty()) j["entries"] = entries_json(s.entries);
     j["undone"] = s.undone;
     j["undoes"] = s.undoes;
     return j.dump(1) + "\n";
@@ -107,6 +108,11 @@ Result<Snapshot> parse(const std::string& text, const std::string& origin)
             for (const auto& p : j.at("module_params"))
                 s.params.push_back(ParamRecord{p.at("module").get<std::string>(), p.at("param").get<std::string>(),
                                                p.at("before").get<std::string>(), p.at("after").get<std::string>()});
+        if (j.contains("entries")) {
+            auto entries = entries_from_json(j.at("entries"));
+            if (!entries) return bad(entries.error().message);
+            s.entries = std::move(*entries);
+        }
         s.undone = j.at("undone").get<bool>();
         s.undoes = whole<int>(j.at("undoes"));
     } catch (const json::exception& e) {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "snapshot/entry.hpp"
 #include "util/result.hpp"
 
 namespace sysknob::snapshot {
@@ -54,6 +55,7 @@ struct Snapshot {
     std::vector<FileRecord> files;
     std::vector<ModuleRecord> modules;  // absent from snapshots before module loading: read as empty
     std::vector<ParamRecord> params;    // likewise
+    std::vector<EntryRecord> entries;   // take-over's files and masks (snapshot/entry.hpp); optional section
     bool undone = false;
     int undoes = 0;  // for a rollback: the snapshot it undid
 };

@@ -86,6 +86,33 @@ class FakeFileStore final : public ports::FileStore {
         files[path] = ports::FileState{true, "", 0777, target};
         return {};
     }
+    // Exact entries: the same map, with owners on the side (0:0 unless set).
+    std::map<std::string, std::pair<unsigned, unsigned>> owners;
+    Result<snapshot::Entry> read_entry(const std::string& path) override
+    {
+        auto it = files.find(path);
+        if (it == files.end()) return snapshot::Entry{};
+        auto [uid, gid] = owners.count(path) ? owners.at(path) : std::pair<unsigned, unsigned>{0, 0};
+        if (!it->second.link_target.empty())
+            return snapshot::Entry{snapshot::EntryKind::symlink, it->second.link_target, 0644, uid, gid};
+        return snapshot::Entry{snapshot::EntryKind::file, it->second.content, it->second.mode, uid, gid};
+    }
+    Result<void> set_entry(const std::string& path, const snapshot::Entry& e) override
+    {
+        if (auto f = fail_write.find(path); f != fail_write.end())
+            return fail("cannot write '" + path + "': " + std::strerror(f->second), f->second);
+        if (e.kind == snapshot::EntryKind::absent) {
+            files.erase(path);
+            owners.erase(path);
+            return {};
+        }
+        m_steps.step("before-rename");
+        files[path] = e.kind == snapshot::EntryKind::symlink ? ports::FileState{true, "", 0777, e.content}
+                                                             : ports::FileState{true, e.content, e.mode, {}};
+        owners[path] = {e.uid, e.gid};
+        m_steps.step("after-rename");
+        return {};
+    }
     void remove_stale_temporary(const std::string& path) override { stale_removed.push_back(path); }
     std::string display(const std::string& path) const override { return "ROOT" + path; }
 

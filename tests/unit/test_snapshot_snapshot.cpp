@@ -141,3 +141,32 @@ TEST_CASE("restatus gives what serialize gives for the new status, whatever the 
     CHECK(restatus(serialize(committed), "failed").empty());  // not pending: nothing to change
     CHECK(restatus("", "committed").empty());
 }
+
+TEST_CASE("take-over entries round-trip in their own versioned section, absent when there are none")
+{
+    Snapshot s = sample();
+    CHECK(nlohmann::json::parse(serialize(s)).contains("entries") == false);
+    s.entries = {{"/etc/sysctl.d/10-a.conf", {EntryKind::file, "a = 1\n", 0640, 12, 34}},
+                 {"/etc/sysctl.d/99-sysctl.conf", {EntryKind::symlink, "../sysctl.conf", 0644, 0, 0}},
+                 {"/var/lib/sysknob/takeover/2026-01-01T000000Z-3/etc/sysctl.d/10-a.conf", {}}};
+    auto back = parse(serialize(s), "x.json");
+    REQUIRE(back);
+    CHECK(back->entries == s.entries);
+    CHECK(nlohmann::json::parse(serialize(s))["entries"]["format"] == 1);
+}
+
+TEST_CASE("a snapshot whose entries name another path, or a newer entries format, is refused")
+{
+    for (const char* path : {"/etc/passwd", "/etc/sysctl.d/../shadow.conf", "/etc/sysctl.d/sub/x.conf",
+                             "/var/lib/sysknob/takeover/x", "/var/lib/sysknob/takeover/a/../../../etc/x"}) {
+        auto j = nlohmann::json::parse(serialize(sample()));
+        j["entries"] = {{"format", 1}, {"records", {{{"path", path}, {"kind", "absent"}}}}};
+        auto r = parse(j.dump(), "x.json");
+        CHECK_MESSAGE(!r, path);
+    }
+    auto j = nlohmann::json::parse(serialize(sample()));
+    j["entries"] = {{"format", 2}, {"records", nlohmann::json::array()}};
+    auto r = parse(j.dump(), "x.json");
+    REQUIRE(!r);
+    CHECK(r.error().message.find("unknown format") != std::string::npos);
+}

@@ -1,0 +1,168 @@
+#include "os/file_entry.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "os/fault.hpp"
+#include "util/file.hpp"
+
+namespace sysknob::os {
+
+namespace {
+
+using snapshot::Entry;
+using snapshot::EntryKind;
+
+constexpr size_t k_max_entry = 16u << 20;
+
+std::string dir_of(const std::string& path)
+{
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
+}
+
+Result<void> fsync_dir(const std::string& dir)
+{
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return fail("cannot open directory '" + dir + "': " + std::strerror(errno), errno);
+    int rc = ::fsync(fd);
+    int e = errno;
+    ::close(fd);
+    if (rc != 0 && e != EINVAL) return fail("cannot fsync directory '" + dir + "': " + std::strerror(e), e);
+    return {};
+}
+
+bool below(const std::string& path, const std::string& dir)
+{
+    return !dir.empty() && path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/';
+}
+
+Result<void> make_dirs(const std::string& dir, const std::string& private_below)
+{
+    if (dir.empty() || dir == "/" || dir == ".") return {};
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) return {};
+        return fail("'" + dir + "' exists and is not a directory", ENOTDIR);
+    }
+    TRY_VOID(make_dirs(dir_of(dir), private_below));
+    // Backups of /etc files keep their content; under the 0700 state
+    // directory they stay as private as the snapshots that hold them too.
+    mode_t mode = below(dir, private_below) || dir == private_below ? 0700 : 0755;
+    if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST)
+        return fail("cannot create directory '" + dir + "': " + std::strerror(errno), errno);
+    return {};
+}
+
+std::string temporary_for(const std::string& path)
+{
+    std::string dir = dir_of(path);
+    return dir + "/." + path.substr(dir.size() + 1) + ".sysknob-tmp";
+}
+
+Result<void> write_temporary(const std::string& tmp, const Entry& entry)
+{
+    ::unlink(tmp.c_str());
+    if (entry.kind == EntryKind::symlink) {
+        if (::symlink(entry.content.c_str(), tmp.c_str()) != 0)
+            return fail("cannot create link '" + tmp + "': " + std::strerror(errno), errno);
+        if (::lchown(tmp.c_str(), entry.uid, entry.gid) != 0) {
+            int e = errno;
+            ::unlink(tmp.c_str());
+            return fail("cannot set the owner of '" + tmp + "': " + std::strerror(e), e);
+        }
+        return {};
+    }
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return fail("cannot create '" + tmp + "': " + std::strerror(errno), errno);
+    auto cleanup = [&](int e, const std::string& what) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return fail("cannot write '" + tmp + "': " + what + ": " + std::strerror(e), e);
+    };
+    size_t done = 0;
+    while (done < entry.content.size()) {
+        ssize_t n = ::write(fd, entry.content.data() + done, entry.content.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return cleanup(errno, "write");
+        done += static_cast<size_t>(n);
+    }
+    // chown before chmod: chown clears set-id bits (chown(2)).
+    if (::fchown(fd, entry.uid, entry.gid) != 0) return cleanup(errno, "chown");
+    if (::fchmod(fd, entry.mode) != 0) return cleanup(errno, "chmod");
+    if (::fsync(fd) != 0) return cleanup(errno, "fsync");
+    if (::close(fd) != 0) {
+        int e = errno;
+        ::unlink(tmp.c_str());
+        return fail("cannot write '" + tmp + "': close: " + std::strerror(e), e);
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<Entry> read_entry(const std::string& path)
+{
+    Entry out;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) {
+        if (errno == ENOENT) return out;
+        return fail("cannot inspect '" + path + "': " + std::strerror(errno), errno);
+    }
+    if (S_ISLNK(st.st_mode)) {
+        std::string target(static_cast<size_t>(st.st_size > 0 ? st.st_size : 4096) + 1, '\0');
+        ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+        if (n < 0) return fail("cannot read link '" + path + "': " + std::strerror(errno), errno);
+        if (static_cast<size_t>(n) >= target.size()) return fail("link '" + path + "' changed while read", EAGAIN);
+        target.resize(static_cast<size_t>(n));
+        out.kind = EntryKind::symlink;
+        out.content = std::move(target);
+        out.uid = st.st_uid;
+        out.gid = st.st_gid;
+        return out;
+    }
+    if (!S_ISREG(st.st_mode)) return fail("refusing '" + path + "': not a regular file or a symbolic link", EINVAL);
+    if (static_cast<uint64_t>(st.st_size) > k_max_entry)
+        return fail("refusing '" + path + "': larger than 16 MiB", EFBIG);
+    TRY(out.content, util::read_file(path, k_max_entry, util::Follow::no_symlinks));
+    out.kind = EntryKind::file;
+    out.mode = st.st_mode & 07777;
+    out.uid = st.st_uid;
+    out.gid = st.st_gid;
+    return out;
+}
+
+Result<void> set_entry(const std::string& path, const Entry& entry, const std::string& private_below)
+{
+    std::string dir = dir_of(path);
+    if (entry.kind == EntryKind::absent) {
+        if (::unlink(path.c_str()) != 0) {
+            if (errno != ENOENT) return fail("cannot remove '" + path + "': " + std::strerror(errno), errno);
+            return {};
+        }
+        TRY_VOID(fsync_dir(dir));
+        // A backup's directories go with its last file, so a rollback
+        // leaves the state directory as it found it.
+        for (std::string d = dir; below(d, private_below) || d == private_below; d = dir_of(d))
+            if (::rmdir(d.c_str()) != 0) break;
+        return {};
+    }
+    TRY_VOID(make_dirs(dir, private_below));
+    std::string tmp = temporary_for(path);
+    TRY_VOID(write_temporary(tmp, entry));
+    fault_point("before-rename");
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        int e = errno;
+        ::unlink(tmp.c_str());
+        return fail("cannot rename '" + tmp + "' to '" + path + "': " + std::strerror(e), e);
+    }
+    fault_point("after-rename");
+    return fsync_dir(dir);
+}
+
+}  // namespace sysknob::os
