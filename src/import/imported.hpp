@@ -2,6 +2,7 @@
 // What `sysknob import` gathers from a host's existing configuration
 // (sysctl.conf, sysctl.d files and directories, the boot set, tuned
 // profiles) before it becomes a profile. Plain data; no I/O.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,9 @@ struct Finding {
 
 struct Imported {
     std::vector<std::string> files;  // every file read, in reading order
+    // file -> import::fingerprint() of the bytes read (sysctl.d files), stamped
+    // in the profile's header so a take-over can tell a file changed since
+    std::map<std::string, std::string> fingerprints;
     std::vector<ImportedSetting> settings;
     std::vector<ImportedModule> modules;
     std::vector<Finding> findings;

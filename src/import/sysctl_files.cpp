@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "import/take_over.hpp"
+
 namespace sysknob::import {
 
 std::vector<RawAssignment> sysctl_assignments(const std::vector<SourceFile>& files, std::vector<Finding>& findings)
@@ -29,8 +31,10 @@ std::vector<RawAssignment> sysctl_assignments(const std::vector<SourceFile>& fil
 Imported import_sysctl_files(const std::vector<SourceFile>& files)
 {
     Imported out;
-    for (const auto& f : files)
+    for (const auto& f : files) {
         out.files.push_back(f.path);
+        out.fingerprints[f.path] = fingerprint(f.content);
+    }
     auto assignments = sysctl_assignments(files, out.findings);
     assemble(assignments, out);
     return out;

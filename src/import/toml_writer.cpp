@@ -103,8 +103,10 @@ std::string write_profile(const Imported& imported, const std::string& name, con
     }
 
     std::string out = "# Imported by `sysknob import` from:\n";
-    for (const auto& f : imported.files)
-        out += comment_line("  " + f);
+    for (const auto& f : imported.files) {
+        auto stamp = imported.fingerprints.find(f);
+        out += comment_line("  " + f + (stamp == imported.fingerprints.end() ? "" : " (" + stamp->second + ")"));
+    }
     out += "# Each key names the file and line it came from. Lines starting with\n"
            "# \"decide:\" are for the operator: resolve them, delete the note, and\n"
            "# check the result with `sysknob lint` and `sysknob diff` before applying.\n";
