@@ -7,6 +7,7 @@
 
 #include "apply/modules.hpp"
 #include "apply/transaction.hpp"
+#include "snapshot/entry.hpp"
 
 namespace sysknob::change {
 
@@ -18,6 +19,14 @@ struct FileChange {
     std::string action;  // create | update | remove
 };
 
+// A directory entry set exactly (import --take-over's backups, move-asides
+// and masks, and their restore): change/entries.
+struct EntryChange {
+    std::string path;  // without --root
+    snapshot::Entry to;
+    std::string action;  // write-profile | backup | move-aside | mask | restore
+};
+
 struct ChangeSet {
     std::vector<apply::ModuleLoad> load;         // loaded first, before any write (host-wide)
     std::vector<apply::LiveChange> after_load;   // keys a loaded module brings: their before is read once it is in
@@ -25,10 +34,11 @@ struct ChangeSet {
     std::vector<apply::LiveChange> live;
     std::vector<FileChange> files;
     std::vector<std::string> unload;             // (rollback) modules a change loaded: removed last, if unused
+    std::vector<EntryChange> entries;            // take-over's entries, after the files
     bool empty() const
     {
         return load.empty() && after_load.empty() && params.empty() && live.empty() && files.empty() &&
-               unload.empty();
+               unload.empty() && entries.empty();
     }
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "change/entries.hpp"
 #include "change/snapshot_store.hpp"
 #include "model/value.hpp"
 #include "persist/paths.hpp"
@@ -75,6 +76,7 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
         if (st.exists) TRY_VOID(env.files.check_owned(f.path));
         snap.files.push_back(snapshot::FileRecord{f.path, st.exists, st.content, st.mode});
     }
+    TRY_VOID(record_entries(env, change.entries, snap));
     // The intent to load goes into the pending snapshot before the first
     // load: after a crash, rollback unloads what is listed (when unused).
     for (const auto& l : change.load)
@@ -194,6 +196,14 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
         std::string real = env.files.display(f.path);
         env.events.journal({(f.remove ? "removed '" : "wrote '") + real + "' (" + snap.kind + ", snapshot " + sid + ")",
                             "", "", real, profile_name, sid});
+    }
+    // Take-over's entries once the fragment that replaces them is written.
+    if (auto r = run_entries(env, change.entries, snap, profile_name); !r) {
+        Error e = r.error();
+        auto undo = apply::undo_live(change.live, env.tree);
+        restore_files(env, snap, done);
+        e.message += undo ? "; live values and files were put back" : "; could not put back every live value";
+        return undo_params_and_modules(e);
     }
     // 4. Unloads last (a rollback's): a module in use stays, with a note;
     // nothing else depends on it, so the change is still complete.

@@ -4,6 +4,7 @@
 #include <cerrno>
 
 #include "change/apply.hpp"
+#include "change/entries.hpp"
 #include "change/execute.hpp"
 #include "change/snapshot_store.hpp"
 #include "kernel/catalogue.hpp"
@@ -69,6 +70,7 @@ Result<ChangeSet> plan_restore(Env& env, const snapshot::Snapshot& target)
             change.files.push_back({f.path, true, "", 0, "remove"});
         }
     }
+    TRY(change.entries, entries_to_restore(env, target));
     // state.json last, so an interrupted rollback still shows as pending.
     std::stable_partition(change.files.begin(), change.files.end(),
                           [](const FileChange& f) { return f.path != persist::k_state_file; });
@@ -84,6 +86,8 @@ void finish(Env& env, const SnapshotStore& store, snapshot::Snapshot& target, co
     auto warn = [&](const Error& e) { env.events.warn(e.message + ", ignoring"); };
     for (const auto& f : target.files)
         env.files.remove_stale_temporary(f.path);
+    for (const auto& e : target.entries)
+        env.files.remove_stale_temporary(e.path);
     target.undone = true;
     if (target.status == "pending") {
         target.status = "failed";

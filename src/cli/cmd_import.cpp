@@ -2,11 +2,14 @@
 #include <dirent.h>
 #include <iostream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "boot/boot_model.hpp"
 #include "cli/commands.hpp"
+#include "cli/take_over.hpp"
 #include "import/review.hpp"
 #include "import/sysctl_files.hpp"
+#include "import/take_over.hpp"
 #include "import/toml_writer.hpp"
 #include "import/tuned.hpp"
 #include "os/atomic_file.hpp"
@@ -25,7 +28,12 @@ CLI::App* register_import(CLI::App& app, ImportOptions& o, bool full)
                   "later ones win");
     c->add_flag("--boot", o.boot, "everything systemd-sysctl reads at boot, with its precedence (under --root)");
     c->add_option("--name", o.name, "name of the profile written (default: imported)")->type_name("NAME");
-    c->add_option("-o,--output", o.output, "write the profile to FILE instead of standard output")->type_name("FILE");
+    auto* out = c->add_option("-o,--output", o.output, "write the profile to FILE instead of standard output")
+                    ->type_name("FILE");
+    c->add_flag("--take-over", o.take_over,
+                "apply the profile (/etc/sysknob/profiles/NAME.toml), move the imported /etc files aside and mask "
+                "package files with /dev/null links, in one snapshot that rollback undoes")
+        ->excludes(out);
     return c;
 }
 
@@ -109,10 +117,36 @@ class Gatherer {
         }
         auto model = boot::build_boot_model(*files);
         auto sources = import::boot_sources(model, *files);
+        for (const auto& f : sources)
+            m_boot_labels.push_back(f.path);  // logical already
         add_sysctl(sources);
     }
 
     const std::vector<RawAssignment>& assignments() const { return m_assignments; }
+
+    // Where each file read is on the system --root describes (take-over).
+    TakeOverSources take_over_sources() const
+    {
+        TakeOverSources out;
+        out.tuned = m_tuned;
+        const std::string& root = m_ctx.paths.root;
+        for (const auto& label : m_out.files) {
+            std::string path = label;
+            if (!path.starts_with('/')) {
+                char cwd[4096];
+                path = ::getcwd(cwd, sizeof cwd) ? std::string(cwd) + "/" + path : std::string();
+            }
+            if (std::find(m_boot_labels.begin(), m_boot_labels.end(), label) != m_boot_labels.end())
+                out.logical[label] = label;
+            else if (root.empty())
+                out.logical[label] = path;
+            else if (path.starts_with(root + "/"))
+                out.logical[label] = path.substr(root.size());
+            else
+                out.logical[label] = "";
+        }
+        return out;
+    }
 
   private:
     Result<void> add_file(const std::string& path)
@@ -120,6 +154,7 @@ class Gatherer {
         TRY(auto text, util::read_file(path, k_max_source, util::Follow::symlinks));
         SourceFile f{path, std::move(text)};
         if (import::looks_like_tuned(f.content)) {
+            m_tuned = true;
             auto root = m_ctx.paths.root;
             import::ReadFile read = [root](const std::string& p)
                                         ->std::optional<std::string> {
@@ -137,8 +172,10 @@ class Gatherer {
 
     void add_sysctl(const std::vector<SourceFile>& files)
 {
-    for (const auto& f : files)
+    for (const auto& f : files) {
         m_out.files.push_back(f.path);
+        m_out.fingerprints[f.path] = import::fingerprint(f.content);
+    }
     auto more = import::sysctl_assignments(files, m_out.findings);
     m_assignments.insert(m_assignments.end(), more.begin(), more.end());
 }
@@ -146,6 +183,8 @@ class Gatherer {
 Context& m_ctx;
 Imported& m_out;
 std::vector<RawAssignment> m_assignments;
+std::vector<std::string> m_boot_labels;
+bool m_tuned = false;
 };  // namespace
 
 void print_summary(const Imported& imported, const std::string& written_to, bool quiet)
@@ -225,6 +264,7 @@ int run_import(const ImportOptions& o, Context& ctx)
         return k_exit_error;
     }
     std::string text = import::write_profile(imported, o.name, description);
+    if (o.take_over) return run_take_over(o, ctx, imported, text, gather.take_over_sources());
 
     if (!o.output.empty()) {
         if (auto w = os::write_file_atomic(o.output, text, 0644); !w) {
