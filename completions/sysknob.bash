@@ -145,7 +145,7 @@ _sysknob()
         lint) opts="--strict --list-rules --container --mem-total" ;;
         apply) opts="--dry-run --check --runtime-only --persist-only --priority --keep" ;;
         rollback) opts="--discard --keep" ;;
-        import) opts="--boot --name --output" ;;
+        import) opts="--boot --name --output --take-over" ;;
         doctor) opts="--interval --output --list-findings" ;;
     esac
 

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Crash safety of import --take-over and of its rollback. The take-over is
+# SIGKILLed at every fault point in turn (SYSKNOB_FAULT=any:N, N = 1, 2, ...
+# until a run finishes), which includes the take-over's own steps
+# (entry-write-profile, entry-backup, entry-move-aside, entry-mask and the
+# renames inside each); then the rollback of a finished take-over is killed
+# at every point in turn. Each time a plain `rollback` must bring back
+# every file (byte for byte, mode, owner, links) and live value, with
+# nothing pending, and the take-over must work again afterwards.
+. "$SYSKNOB_SRC/tests/support/lib.sh"
+enter_netns
+PY=/usr/bin/python3
+
+KEYS=(net.ipv4.tcp_fin_timeout net.ipv4.tcp_keepalive_time net.ipv4.tcp_keepalive_intvl net.core.somaxconn)
+declare -A ORIG
+for k in "${KEYS[@]}"; do ORIG[$k]=$(proc "$k"); done
+reset_live() { local k; for k in "${KEYS[@]}"; do echo "${ORIG[$k]}" >"/proc/sys/$(echo "$k" | tr './' '/.')"; done; }
+live() { local k; for k in "${KEYS[@]}"; do printf '%s=%s\n' "$k" "$(proc "$k")"; done; }
+tree() {
+  (cd "$ROOT" && find . \( -path ./var/lib/sysknob/snapshots -o -path ./run/lock \) -prune -o \
+      \( -type f -o -type l \) ! -name '*.sysknob-tmp' -printf '%p %y %m %U:%G %l ' -exec sh -c \
+      'if [ -L "$1" ]; then echo; else sha256sum <"$1" | cut -d" " -f1; fi' _ {} \; | sort)
+}
+world() { live; tree; }
+pending_count() {
+  "$SYSKNOB" --root "$ROOT" snapshots --format json | "$PY" -c '
+import json,sys; print(sum(1 for s in json.load(sys.stdin)["snapshots"] if s["status"] == "pending"))'
+}
+host() {
+  ROOT=$(make_root "$1")
+  printf '# pkg\nnet.ipv4.tcp_fin_timeout = 51\n' >"$ROOT/usr/lib/sysctl.d/50-pkg.conf"
+  printf 'net.ipv4.tcp_keepalive_time = 111\n' >"$ROOT/usr/lib/sysctl.d/60-hidden.conf"
+  printf 'net.ipv4.tcp_keepalive_time = 222\n' >"$ROOT/etc/sysctl.d/60-hidden.conf"
+  printf 'net.ipv4.tcp_keepalive_intvl = 21\n' >"$ROOT/etc/sysctl.d/10-early.conf"
+  chmod 0640 "$ROOT/etc/sysctl.d/10-early.conf"; chown 1:2 "$ROOT/etc/sysctl.d/10-early.conf"
+  printf 'net.core.somaxconn = 1234\n' >"$ROOT/etc/sysctl.conf"
+  ln -s ../sysctl.conf "$ROOT/etc/sysctl.d/99-sysctl.conf"
+}
+take_over() { "$@" "$SYSKNOB" --root "$ROOT" import -q --boot --take-over --name host; }
+
+for phase in take-over rollback; do
+  n=0
+  while :; do
+    n=$((n + 1))
+    [ $n -gt 80 ] && { fail "$phase never finished under SYSKNOB_FAULT=any:N"; break; }
+    what="$phase killed at any:$n"
+    reset_live
+    host "$T/root-$phase-$n"
+    before=$(world)
+    if [ $phase = take-over ]; then
+      run take_over env SYSKNOB_FAULT=any:$n
+    else
+      run take_over env
+      expect_rc 0 "$what: take-over"
+      run env SYSKNOB_FAULT=any:$n "$SYSKNOB" --root "$ROOT" rollback -q
+    fi
+    if [ "$rc" = 0 ]; then
+      [ $n = 1 ] && skip "binary built without SYSKNOB_TEST_HOOKS"
+      if [ $phase = rollback ]; then expect_eq "$(world)" "$before" "an uninterrupted rollback restores the start"; fi
+      rm -rf "$ROOT"
+      break
+    fi
+    expect_rc 137 "$what: killed"
+    finished=no
+    [ "$(world)" = "$before" ] && [ "$(pending_count)" = 0 ] && finished=yes
+    run "$SYSKNOB" --root "$ROOT" rollback
+    if [ $finished = yes ] && [ "$rc" = 1 ]; then
+      expect_contains "$err" "nothing to roll back" "$what: killed before its snapshot, or after its last step; nothing to undo"
+    else
+      expect_rc 0 "$what: a plain rollback recovers"
+    fi
+    expect_eq "$(world)" "$before" "$what: every file and live value as before"
+    expect_eq "$(pending_count)" 0 "$what: nothing pending"
+    # (a snapshot's own temporary is the snapshot store's business)
+    [ -n "$(find "$ROOT" -path "$ROOT/var/lib/sysknob/snapshots" -prune -o -name '*.sysknob-tmp' -print)" ] &&
+      fail "$what: a temporary file left behind: $(find "$ROOT" -name '*.sysknob-tmp')"
+    run take_over env
+    expect_rc 0 "$what: the take-over works again"
+    rm -rf "$ROOT"
+  done
+  echo "$phase: killed at $((n - 1)) points"
+  [ $n -gt 10 ] || fail "$phase: only $((n - 1)) fault points; the take-over's own steps are missing"
+done
+
+# Each new fault point by name: the run is killed right after that step.
+for step in entry-write-profile entry-backup entry-move-aside entry-mask; do
+  reset_live
+  host "$T/root-$step"
+  before=$(world)
+  run take_over env SYSKNOB_FAULT=$step:1
+  expect_rc 137 "killed after $step"
+  expect_eq "$(pending_count)" 1 "$step: the snapshot is pending"
+  run "$SYSKNOB" --root "$ROOT" import -q --boot --take-over --name host
+  expect_rc 1 "$step: a new take-over is refused while it is pending"
+  run "$SYSKNOB" --root "$ROOT" rollback
+  expect_rc 0 "$step: rollback"
+  expect_eq "$(world)" "$before" "$step: restored"
+  rm -rf "$ROOT"
+done
+reset_live
+done_testing
