@@ -68,8 +68,8 @@ Result<void> run_entries(Env& env, const std::vector<EntryChange>& changes, cons
         const auto& c = changes[i];
         if (auto r = env.files.set_entry(c.path, c.to); !r) {
             Error e = r.error();
-            e.message += put_back(i) ? "; the files it had moved were put back"
-                                     : "; could not put back every file it had moved";
+            e.message +=
+                put_back(i) ? "; the files it had moved were put back" : "; could not put back every file it had moved";
             return tl::unexpected(e);
         }
         const std::string shown = env.files.display(c.path);

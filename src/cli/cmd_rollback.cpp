@@ -58,7 +58,8 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
         for (const auto& f : change.files)
             files.push_back({{"path", f.path}, {"action", f.action}});
         for (const auto& e : change.entries)
-            files.push_back({{"path", e.path}, {"action", e.to.kind == snapshot::EntryKind::absent ? "remove" : "restore"}});
+            files.push_back(
+                {{"path", e.path}, {"action", e.to.kind == snapshot::EntryKind::absent ? "remove" : "restore"}});
         nlohmann::json modules = nlohmann::json::array();
         for (const auto& m : snap.modules)
             modules.push_back({{"name", m.name}, {"action", m.action}, {"host_wide", true}});
@@ -82,15 +83,13 @@ int run_rollback(const RollbackOptions& o, Context& ctx)
         for (const auto& f : change.files)
             std::cout << "  " << f.action << " " << f.path << "\n";
         for (const auto& e : change.entries)
-            std::cout << "  " << (e.to.kind == snapshot::EntryKind::absent ? "remove " : "restore ") << e.path
-                      << "\n";
+            std::cout << "  " << (e.to.kind == snapshot::EntryKind::absent ? "remove " : "restore ") << e.path << "\n";
         for (const auto& m : snap.modules)
             std::cout << "  " << (m.action == "unload" ? "unloaded" : "loaded") << " module " << m.name
                       << " (host-wide)\n";
         std::cout << "rolled back snapshot " << id << ": " << change.live.size() << " keys, "
-                  << change.files.size() + change.entries.size()
-                  << " files restored (snapshot " << snap.id << " records the replaced state; `sysknob rollback "
-                  << snap.id << "` redoes it)\n";
+                  << change.files.size() + change.entries.size() << " files restored (snapshot " << snap.id
+                  << " records the replaced state; `sysknob rollback " << snap.id << "` redoes it)\n";
     }
     return k_exit_ok;
 }

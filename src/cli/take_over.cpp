@@ -82,7 +82,8 @@ int run_take_over(const ImportOptions& o, Context& ctx, const import::Imported& 
             continue;
         }
         req.files.push_back(l);
-        if (auto it = imported.fingerprints.find(f); it != imported.fingerprints.end()) req.fingerprints[l] = it->second;
+        if (auto it = imported.fingerprints.find(f); it != imported.fingerprints.end())
+            req.fingerprints[l] = it->second;
     }
     for (auto finding : imported.findings) {
         finding.file = logical(finding.file);
@@ -98,8 +99,8 @@ int run_take_over(const ImportOptions& o, Context& ctx, const import::Imported& 
             if (!path) {
                 change::Loaded failed;
                 failed.ok = false;
-                failed.diagnostics.push_back(model::Diagnostic{"SK0002", model::Severity::error, "",
-                                                               {profile_real, 0, 0}, path.error().message, ""});
+                failed.diagnostics.push_back(model::Diagnostic{
+                    "SK0002", model::Severity::error, "", {profile_real, 0, 0}, path.error().message, ""});
                 return failed;
             }
             from = *path;

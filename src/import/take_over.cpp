@@ -67,14 +67,15 @@ class Planner {
         check_findings(files);
         if (m_in.profile_text)
             m_plan.steps.insert(m_plan.steps.begin(),
-                                TakeOverStep{m_in.profile_path, Entry{EntryKind::file, *m_in.profile_text, 0644,
-                                                                      m_in.uid, m_in.gid},
+                                TakeOverStep{m_in.profile_path,
+                                             Entry{EntryKind::file, *m_in.profile_text, 0644, m_in.uid, m_in.gid},
                                              "write-profile"});
         // Backups first, then the originals go, then the masks: a crash
         // after a removal always finds its backup written (the snapshot
         // has every entry anyway; the backup is for people).
-        std::stable_partition(m_plan.steps.begin(), m_plan.steps.end(),
-                              [](const TakeOverStep& s) { return s.action == "write-profile" || s.action == "backup"; });
+        std::stable_partition(m_plan.steps.begin(), m_plan.steps.end(), [](const TakeOverStep& s) {
+            return s.action == "write-profile" || s.action == "backup";
+        });
         if (!m_plan.refusals.empty()) m_plan.steps.clear();
         return std::move(m_plan);
     }
@@ -156,8 +157,7 @@ class Planner {
         }
         const std::string dir = dir_of(path), name = name_of(path);
         const auto& dirs = boot::sysctl_d_directories();
-        if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end() || !name.ends_with(".conf") ||
-            name.front() == '.') {
+        if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end() || !name.ends_with(".conf") || name.front() == '.') {
             refuse("'" + path + "' is not a file systemd-sysctl reads at boot; take-over moves only files of " +
                    "the sysctl.d directories and /etc/sysctl.conf (under --root)");
             return;

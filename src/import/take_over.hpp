@@ -56,16 +56,16 @@ std::string fingerprint(std::string_view content);
 std::map<std::string, std::string> stamps_in(std::string_view profile_text);
 
 struct TakeOverInput {
-    std::vector<std::string> files;                   // logical paths imported, in reading order
-    std::map<std::string, std::string> fingerprints;  // path -> fingerprint of what import read
-    std::vector<Finding> findings;                    // import's findings (lines not imported)
-    std::vector<boot::ConfigFile> tree;               // every sysctl.d entry found now (os/sysctl_d_tree)
-    std::map<std::string, snapshot::Entry> observed;  // now, for every path take_over_paths() lists
+    std::vector<std::string> files;                      // logical paths imported, in reading order
+    std::map<std::string, std::string> fingerprints;     // path -> fingerprint of what import read
+    std::vector<Finding> findings;                       // import's findings (lines not imported)
+    std::vector<boot::ConfigFile> tree;                  // every sysctl.d entry found now (os/sysctl_d_tree)
+    std::map<std::string, snapshot::Entry> observed;     // now, for every path take_over_paths() lists
     std::function<bool(const std::string&)> is_managed;  // sysknob's own files
-    std::string backup_dir;                           // logical, below snapshot::k_takeover_dir
-    std::string profile_path;                         // /etc/sysknob/profiles/NAME.toml
-    std::optional<std::string> profile_text;          // written by the take-over when set
-    unsigned uid = 0, gid = 0;                        // owner of what the take-over creates
+    std::string backup_dir;                              // logical, below snapshot::k_takeover_dir
+    std::string profile_path;                            // /etc/sysknob/profiles/NAME.toml
+    std::optional<std::string> profile_text;             // written by the take-over when set
+    unsigned uid = 0, gid = 0;                           // owner of what the take-over creates
 };
 
 struct TakeOverStep {
@@ -75,10 +75,10 @@ struct TakeOverStep {
 };
 
 struct TakeOverPlan {
-    std::vector<TakeOverStep> steps;   // in the order they are carried out
-    std::vector<std::string> refusals; // one per problem; empty when the take-over may go ahead
-    std::vector<std::string> moved;    // paths moved aside (into backup_dir + path)
-    std::vector<std::string> masked;   // imported paths masked by a /dev/null link
+    std::vector<TakeOverStep> steps;    // in the order they are carried out
+    std::vector<std::string> refusals;  // one per problem; empty when the take-over may go ahead
+    std::vector<std::string> moved;     // paths moved aside (into backup_dir + path)
+    std::vector<std::string> masked;    // imported paths masked by a /dev/null link
 };
 
 // The paths whose entries plan_take_over() needs read: every imported

@@ -18,8 +18,8 @@ enum class EntryKind { absent, file, symlink };
 
 struct Entry {
     EntryKind kind = EntryKind::absent;
-    std::string content;  // a file's bytes, or a link's target
-    unsigned mode = 0644; // files: permission bits
+    std::string content;   // a file's bytes, or a link's target
+    unsigned mode = 0644;  // files: permission bits
     unsigned uid = 0, gid = 0;
     bool operator==(const Entry&) const = default;
 };

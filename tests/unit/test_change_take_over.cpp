@@ -1,8 +1,8 @@
 // import --take-over in process, over the fake ports: the files it moves
 // and masks come back exactly (bytes, mode, owner, links) with rollback,
 // also when the take-over or its rollback is "killed" at any step.
-#include <doctest/doctest.h>
 #include <algorithm>
+#include <doctest/doctest.h>
 
 #include "change/take_over.hpp"
 #include "support/change_world.hpp"

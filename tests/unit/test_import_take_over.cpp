@@ -1,5 +1,5 @@
-#include <doctest/doctest.h>
 #include <algorithm>
+#include <doctest/doctest.h>
 #include <string>
 
 #include "import/take_over.hpp"
@@ -70,9 +70,9 @@ TEST_CASE("an /etc file is backed up with its mode and owner, then moved aside")
     auto in = host({{"/etc/sysctl.d/10-a.conf", file("a = 1\n", 0640, 12, 34)}}, {"/etc/sysctl.d/10-a.conf"});
     auto plan = import::plan_take_over(in);
     REQUIRE(plan.refusals.empty());
-    CHECK(actions(plan) == std::vector<std::string>{
-                               "backup /var/lib/sysknob/takeover/2026-01-01T000000Z-3/etc/sysctl.d/10-a.conf",
-                               "move-aside /etc/sysctl.d/10-a.conf"});
+    CHECK(actions(plan) ==
+          std::vector<std::string>{"backup /var/lib/sysknob/takeover/2026-01-01T000000Z-3/etc/sysctl.d/10-a.conf",
+                                   "move-aside /etc/sysctl.d/10-a.conf"});
     CHECK(plan.steps[0].to == file("a = 1\n", 0640, 12, 34));
     CHECK(plan.steps[1].to.kind == EntryKind::absent);
     CHECK(plan.moved == std::vector<std::string>{"/etc/sysctl.d/10-a.conf"});
@@ -102,9 +102,9 @@ TEST_CASE("an /etc file that hides a package file of the same name becomes the m
                    {"/etc/sysctl.d/60-s.conf"});
     auto plan = import::plan_take_over(in);
     REQUIRE(plan.refusals.empty());
-    CHECK(actions(plan) == std::vector<std::string>{
-                               "backup /var/lib/sysknob/takeover/2026-01-01T000000Z-3/etc/sysctl.d/60-s.conf",
-                               "mask /etc/sysctl.d/60-s.conf"});
+    CHECK(actions(plan) ==
+          std::vector<std::string>{"backup /var/lib/sysknob/takeover/2026-01-01T000000Z-3/etc/sysctl.d/60-s.conf",
+                                   "mask /etc/sysctl.d/60-s.conf"});
     CHECK(plan.steps[1].to == k_devnull);
     CHECK(plan.masked == std::vector<std::string>{"/usr/lib/sysctl.d/60-s.conf"});
 
@@ -224,6 +224,6 @@ TEST_CASE("the profile's header stamps each sysctl file with its fingerprint, an
     auto stamps = import::stamps_in(text);
     REQUIRE(stamps.size() == 1);
     CHECK(stamps.at("/etc/sysctl.d/10-a b.conf") == import::fingerprint("a = 1\n"));
-    CHECK(import::fingerprint("") == "fnv1a64:cbf29ce484222325");  // FNV-1a offset basis
+    CHECK(import::fingerprint("") == "fnv1a64:cbf29ce484222325");   // FNV-1a offset basis
     CHECK(import::fingerprint("a") == "fnv1a64:af63dc4c8601ec8c");  // the published test vector
 }

@@ -59,7 +59,7 @@ TEST_CASE("directories below the private one are made 0700 and removed with thei
     CHECK(::access((priv + "/2026-1/etc").c_str(), F_OK) == 0);  // sysctl.conf is still there
     REQUIRE(os::set_entry(priv + "/2026-1/etc/sysctl.conf", Entry{}, priv));
     CHECK(::access(priv.c_str(), F_OK) != 0);
-    CHECK(::access(d.path.c_str(), F_OK) == 0);  // never above it
+    CHECK(::access(d.path.c_str(), F_OK) == 0);                // never above it
     CHECK(os::set_entry(priv + "/gone.conf", Entry{}, priv));  // absent already: nothing to do
 }
 
