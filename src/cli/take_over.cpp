@@ -122,14 +122,15 @@ int run_take_over(const ImportOptions& o, Context& ctx, const import::Imported& 
                      sh.by.line);
     const std::string name = p.loaded.load.resolved.display_name();
     if (ctx.globals.json()) {
-        Context::print_json({{"changed", true},
-                             {"snapshot", std::to_string(out.snap.id)},
-                             {"profile", out.profile_path},
-                             {"profile_written", out.profile_written},
-                             {"keys_changed", p.change.live.size()},
-                             {"moved", out.plan.moved},
-                             {"masked", out.plan.masked},
-                             {"backup", out.backup_dir}});
+        Context::print_json(
+            {{"changed", true},
+             {"snapshot", std::to_string(out.snap.id)},
+             {"profile", out.profile_path},
+             {"profile_written", out.profile_written},
+             {"keys_changed", p.change.live.size()},
+             {"moved", out.plan.moved},
+             {"masked", out.plan.masked},
+             {"backup", out.plan.moved.empty() ? nlohmann::json(nullptr) : nlohmann::json(out.backup_dir)}});
     } else if (!ctx.globals.quiet) {
         std::cout << "took over for profile " << name << " (" << out.profile_path << "): " << p.change.live.size()
                   << " key" << (p.change.live.size() == 1 ? "" : "s") << " changed\n";
