@@ -98,12 +98,12 @@ class OptionTable {
         ++m_next;
     }
 
-    std::vector<SysctlAssignment> in_order() const
+    std::vector<SysctlAssignment> take_in_order()
     {
         std::vector<SysctlAssignment> out;
         out.reserve(m_entries.size());
-        for (const auto& entry : m_entries)
-            out.push_back(entry.second);
+        for (auto& entry : m_entries)
+            out.push_back(std::move(entry.second));
         return out;
     }
 
@@ -156,7 +156,7 @@ BootResult build_boot_model(const std::vector<ConfigFile>& files)
             table.put(a);
         }
     }
-    out.table = table.in_order();
+    out.table = table.take_in_order();
     return out;
 }
 
