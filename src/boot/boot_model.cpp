@@ -192,7 +192,7 @@ std::map<std::string, FinalValue> final_values(const BootResult& result, const s
 }
 
 std::vector<Shadow> find_shadows(const BootResult& result, std::string_view our_fragment_name,
-                                 const std::map<std::string, std::string>& our_keys,
+                                 const util::StringMap& our_keys,
                                  const std::vector<ConfigFile>* files)
 {
     std::vector<Shadow> out;

@@ -330,7 +330,7 @@ bool effect_reaches(std::string_view written, std::string_view target)
     return false;
 }
 
-std::vector<Shadow> effect_shadows(const ReplayResult& replay, const std::map<std::string, std::string>& ours,
+std::vector<Shadow> effect_shadows(const ReplayResult& replay, const util::StringMap& ours,
                                    std::string_view our_fragment_name)
 {
     std::vector<Shadow> out;
