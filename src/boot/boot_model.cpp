@@ -192,8 +192,7 @@ std::map<std::string, FinalValue> final_values(const BootResult& result, const s
 }
 
 std::vector<Shadow> find_shadows(const BootResult& result, std::string_view our_fragment_name,
-                                 const util::StringMap& our_keys,
-                                 const std::vector<ConfigFile>* files)
+                                 const util::StringMap& our_keys, const std::vector<ConfigFile>* files)
 {
     std::vector<Shadow> out;
     for (const auto& [key, our_value] : our_keys) {

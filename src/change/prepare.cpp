@@ -182,8 +182,7 @@ std::vector<persist::ModuleOption> module_options(Env& env, const model::Resolve
 // interfaces are the ones present now, lo with its address (systemd's PID 1
 // brings lo up before any unit runs, src/core/loopback-setup.c), the others
 // without one (an address comes later, from the network manager).
-std::vector<boot::Shadow> effect_shadows_of(Env& env, const util::StringMap& ours,
-                                            const std::string& name)
+std::vector<boot::Shadow> effect_shadows_of(Env& env, const util::StringMap& ours, const std::string& name)
 {
     bool reachable = false;
     for (const auto& entry : ours)

@@ -169,8 +169,8 @@ class StateReader : public nlohmann::json_sax<json> {
             return true;
         }
         if (m_depth == 3 && is_groups()) {
-            GroupField f = k == "pattern" ? GroupField::pattern
-                           : k == "value" ? GroupField::value
+            GroupField f = k == "pattern"   ? GroupField::pattern
+                           : k == "value"   ? GroupField::value
                            : k == "matches" ? GroupField::matches
                                             : GroupField::other;
             m_group_field = f;
@@ -298,7 +298,6 @@ class StateReader : public nlohmann::json_sax<json> {
     }
 };
 
-
 // The layout serialize_state() writes (nlohmann's dump(1) of format 2), read
 // line by line. nlohmann's lexer takes the text a character at a time and
 // costs three times as much: a third of a 40-key no-op apply was reading
@@ -353,7 +352,9 @@ class CanonicalReader {
         std::vector<std::pair<size_t, size_t>> heads;  // run, position
         for (size_t i = 0; i < runs.size(); ++i)
             heads.emplace_back(i, 0);
-        auto later = [&](const auto& a, const auto& b) { return runs[a.first][a.second].first > runs[b.first][b.second].first; };
+        auto later = [&](const auto& a, const auto& b) {
+            return runs[a.first][a.second].first > runs[b.first][b.second].first;
+        };
         std::make_heap(heads.begin(), heads.end(), later);
         while (!heads.empty()) {
             std::pop_heap(heads.begin(), heads.end(), later);

@@ -15,8 +15,8 @@ namespace sysknob::snapshot {
 struct State {
     std::vector<std::string> profiles;
     int priority = 90;
-    util::StringMap keys;      // concrete key -> value applied
-    util::StringMap baseline;  // concrete key -> value before sysknob
+    util::StringMap keys;              // concrete key -> value applied
+    util::StringMap baseline;          // concrete key -> value before sysknob
     std::vector<std::string> modules;  // modules listed for boot
     // The profile's glob patterns (one "*" segment each). They do not change
     // what the state means: the file records the keys of each pattern as the

@@ -173,8 +173,8 @@ TEST_CASE("a damaged glob entry is refused naming the field and what is wrong")
         j["globs"] = c.globs;
         auto r = parse_state(j.dump(), "/s.json");
         REQUIRE_FALSE(r.has_value());
-        CHECK(r.error().message == std::string("damaged state file '/s.json': ") + c.expect +
-                                       "; move it away to start afresh");
+        CHECK(r.error().message ==
+              std::string("damaged state file '/s.json': ") + c.expect + "; move it away to start afresh");
     }
     auto j = base;
     j["format"] = 3;
@@ -269,8 +269,8 @@ TEST_CASE("the fast reader of the canonical layout agrees with the JSON reader")
             CHECK(*quick == *slow);
         }
     }
-    CHECK(fast > 100);        // the layout serialize_state() writes is read by the fast reader
-    CHECK(with_globs > 50);   // glob groups included
+    CHECK(fast > 100);       // the layout serialize_state() writes is read by the fast reader
+    CHECK(with_globs > 50);  // glob groups included
     // A file written by hand in another layout is still read.
     auto compact =
         parse_state(R"({"profiles":["a"],"priority":5,"keys":{"net.x":"1"},"baseline":{},"modules":[]})", "/s.json");
