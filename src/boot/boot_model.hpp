@@ -112,8 +112,7 @@ struct Shadow {
 // shadow an exact key. With `files`, also reports /etc/sysctl.conf, which
 // procps `--system` applies last (scope procps_only).
 std::vector<Shadow> find_shadows(const BootResult& result, std::string_view our_fragment_name,
-                                 const util::StringMap& our_keys,
-                                 const std::vector<ConfigFile>* files = nullptr);
+                                 const util::StringMap& our_keys, const std::vector<ConfigFile>* files = nullptr);
 
 // A key whose final value differs between systemd-sysctl and procps
 // `sysctl --system` for the same files (exact keys only).
