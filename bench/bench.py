@@ -233,33 +233,52 @@ def cmd_report(res, out):
     if os.path.exists(st_path):
         doc["startup"] = json.load(open(st_path))
 
+    # --- instructions (callgrind) ----------------------------------------------
+    ic = {}
+    for f in sorted(glob.glob(os.path.join(res, "icount_*.txt"))):
+        name = os.path.basename(f)[7:-4]  # TOOL-WORKLOAD
+        m = re.search(r"Collected\s*:\s*(\d+)", open(f, errors="replace").read())
+        if m:
+            ic[name] = int(m.group(1))
+    doc["instructions"] = ic
+    if ic:
+        lines.append("")
+        lines.append("Instructions (callgrind, user space, one run)")
+        ws = sorted({n.split("-", 1)[1] for n in ic}, key=wkey)
+        lines.append(f"{'workload':<10}" + "".join(f"{t:>12}" for t in tools[:3]))
+        for w in ws:
+            lines.append(f"{w:<10}" + "".join(f"{ic.get(f'{t}-{w}', '-'):>12}" for t in tools[:3]))
+
     # --- targets ---------------------------------------------------------------
+    # The targets of the second performance pass (bench/README.md, Targets).
     targets = []
 
-    def target(label, value, limit, unit="x"):
+    def target(label, value, limit, unit="x", why=None):
         ok = value is not None and value <= limit
-        shown = "n/a" if value is None else (f"{value:.2f}{unit}" if unit == "x" else f"{value:.2f} {unit}")
+        shown = why or ("n/a" if value is None else (f"{value:.2f}{unit}" if unit == "x" else f"{value:.2f} {unit}"))
         targets.append({"target": label, "value": value, "limit": limit, "met": ok})
         lines.append(f"  {'met    ' if ok else 'NOT met'}  {label}: {shown} (limit {limit}{unit if unit == 'x' else ' ' + unit})")
 
     lines.append("")
     lines.append("Targets (medians; ratio = sysknob / peer)")
     for w in ["W2-noop", "W3-diff"]:
-        target(f"{w} vs procps", ratio(w, "sysknob", "procps"), 1.0)
-        target(f"{w} vs systemd-sysctl", ratio(w, "sysknob", "systemd"), 0.5)
-    target("W1-change vs procps", ratio("W1-change", "sysknob", "procps"), 1.2)
-    for mode in ["noop", "change"]:
-        for n in [1000, 4000]:
-            w = f"W4-{mode}-{n}"
-            target(f"{w} vs systemd-sysctl", ratio(w, "sysknob", "systemd"), 0.5)
-            target(f"{w} vs floor", ratio(w, "sysknob", "floor"), 1.5)
-        a, b = med(f"W4-{mode}-4000", "sysknob"), med(f"W4-{mode}-1000", "sysknob")
-        target(f"W4-{mode} sysknob time(4000)/time(1000)", None if a is None or not b else a / b, 4.4)
+        target(f"{w} vs procps", ratio(w, "sysknob", "procps"), 0.9)
+    # W1 counts only with the snapshot on a real disk: on tmpfs fsync is free.
+    fs = meta.get("scratch_fs", "")
+    w1 = ratio("W1-change", "sysknob", "procps")
+    target(f"W1-change vs procps (scratch root on {fs or '?'})", None if fs == "tmpfs" else w1, 1.3,
+           why=(f"{w1:.2f}x but the scratch root is on tmpfs, not a disk" if fs == "tmpfs" and w1 else None))
+    target("W4-noop-4000 vs floor", ratio("W4-noop-4000", "sysknob", "floor"), 1.3)
+    target("W4-noop-4000 vs systemd-sysctl", ratio("W4-noop-4000", "sysknob", "systemd"), 0.5)
+    a, b = rss.get("sysknob-W4n4000"), rss.get("systemd-W4n4000")
+    target("W4 at 4000 peak RSS vs systemd-sysctl", None if a is None or not b else a / b, 1.0,
+           why=None if a is None or not b else f"{a / 1024:.1f} / {b / 1024:.1f} MiB = {a / b:.2f}x")
+    # "Unchanged or fewer": the figures of the run before this pass
+    # (README, Performance): 2.46 per key with nothing to change, 2.90 per
+    # changed key.
     m = marg.get("sysknob", {})
-    target("syscalls per key, nothing to change", m.get("noop", {}).get("marginal_per_key"), 3, "calls")
-    target("syscalls per changed key", m.get("change", {}).get("marginal_per_key"), 4, "calls")
-    r = rss.get("sysknob-W1")
-    target("peak RSS on W1", None if r is None else r / 1024.0, 4, "MiB")
+    target("syscalls per key, nothing to change", m.get("noop", {}).get("marginal_per_key"), 2.46, "calls")
+    target("syscalls per changed key", m.get("change", {}).get("marginal_per_key"), 2.90, "calls")
     doc["targets"] = targets
     met = sum(t["met"] for t in targets)
     lines.append(f"{met} of {len(targets)} targets met")
@@ -268,6 +287,11 @@ def cmd_report(res, out):
         doc["w1_tmpfs_vs_procps"] = tmpfs
         lines.append(f"  (information) W1 with --root on tmpfs, where fsync is free: {tmpfs:.2f}x procps; "
                      "the rest of W1 is flushing the snapshot to disk")
+    for w, peer in [("W5-doctor", "nstat"), ("W6-import", "floor")]:
+        x = med(w, "sysknob")
+        if x is not None:
+            r = ratio(w, "sysknob", peer)
+            lines.append(f"  (information) {w}: {x:.2f} ms" + ("" if r is None else f", {r:.2f}x {peer}"))
 
     doc["table"] = lines
     with open(out, "w") as f:

@@ -31,7 +31,7 @@ if [ "${1:-}" != "--inner" ]; then
   t_start=$(date +%s)
 
   # Dependencies, from Debian's packages only.
-  need=(hyperfine strace time procps systemd iproute2 util-linux python3 gcc)
+  need=(hyperfine strace time valgrind procps systemd iproute2 util-linux python3 gcc)
   missing=()
   for p in "${need[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -183,11 +183,34 @@ hf W3-diff --warmup "$warm" --runs "$runs" \
   -n sysknob "$sk --root $R40 diff $P40" -n procps "sysctl -n ${keys40[*]}" \
   -n systemd "${SYSTEMD40[*]}" -n floor "$floor get $work/nat40.after"
 
-# ---- lint of the shipped profiles, and start-up
+# ---- W5: doctor, one sample. `--interval 0` takes one sample (totals
+# since boot) and no second one: the default interval (5 s) is sleep, and
+# what is measured is the cost of a sample plus the rules and the output.
+# The peer is iproute2's nstat, which reads the same /proc/net counter files
+# (-a: absolute values, -z: zeros too, -s: no history file).
+R5="$work/root5"; mkdir -p "$R5"
+"$sk" --root "$R5" doctor --interval 0 >>"$log" 2>&1 || die "sysknob doctor --interval 0 failed (see bench/results/run.log)"
+"$sk" --root "$R5" --format json doctor --interval 0 >"$res/doctor.json" 2>>"$log" || die "sysknob doctor --format json failed"
+hf W5-doctor --warmup "$warm" --runs "$runs" \
+  -n sysknob "$sk --root $R5 doctor --interval 0" -n nstat "nstat -asz"
+hf W5-doctor-prometheus --warmup "$warm" --runs "$runs" \
+  -n sysknob "$sk --root $R5 --format prometheus doctor --interval 0"
+
+# ---- W6: import of the whole shipped corpus (every file, one profile).
+# The floor is reading the files (cat), which any importer must do.
+corpus=("$top"/tests/data/corpus/sysctl.d/*)
+R6="$work/root6"; mkdir -p "$R6"
+"$sk" --root "$R6" import --name corpus -o "$work/corpus.toml" "${corpus[@]}" >>"$log" 2>&1 \
+  || die "sysknob import of the corpus failed (see bench/results/run.log)"
+echo "W6: ${#corpus[@]} corpus files, $(grep -c ' = ' "$work/corpus.toml") lines with ' = ' in the profile" >>"$log"
+hf W6-import --warmup "$warm" --runs "$runs" \
+  -n sysknob "$sk --root $R6 import --name corpus -o $work/corpus.toml ${corpus[*]}" -n floor "cat ${corpus[*]}"
+
+# ---- lint of the shipped profiles, and start-up (information)
 shipped=("$top"/profiles/*.toml)
 lint_rc=0; "$sk" lint "${shipped[@]}" >>"$log" 2>&1 || lint_rc=$?
-hf W5-lint --warmup "$warm" --runs "$runs" -i -n sysknob "$sk lint ${shipped[*]}"
-hf W6-version --warmup "$warm" --runs "$runs" \
+hf X1-lint --warmup "$warm" --runs "$runs" -i -n sysknob "$sk lint ${shipped[*]}"
+hf X2-version --warmup "$warm" --runs "$runs" \
   -n sysknob "$sk --version" -n procps "sysctl --version" -n systemd "/lib/systemd/systemd-sysctl --version"
 
 # ---- syscalls: strace -f -c of each tool, 40 keys and 1 key
@@ -216,6 +239,23 @@ for n in 40 1; do
   trace "floor-diff-$n" "$floor" get "$work/$base.after"
 done
 say "strace -c done"
+
+# ---- instructions: callgrind's count of each tool's instructions, user
+# space only (no hardware counters needed; the same on a busy machine, where
+# wall times move by 2x). Values as for the timed runs.
+icount() {  # icount NAME command...
+  local name=$1; shift
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null -- "$@" >/dev/null 2>"$res/icount_$name.txt" || true
+}
+"$floor" set "$work/nat40.after"
+icount sysknob-W2 "${SK40[@]}"; icount procps-W2 "${PROCPS40[@]}"; icount systemd-W2 "${SYSTEMD40[@]}"
+icount sysknob-W3 "$sk" --root "$R40" diff "$P40"; icount procps-W3 sysctl -n "${keys40[@]}"
+"$floor" set "$work/nat40.before"; icount sysknob-W1 "${SK40[@]}"
+"$floor" set "$work/nat40.before"; icount procps-W1 "${PROCPS40[@]}"
+"$floor" set "$work/nat40.after"
+icount sysknob-W5 "$sk" --root "$R5" doctor --interval 0
+icount sysknob-W6 "$sk" --root "$R6" import --name corpus -o "$work/corpus.toml" "${corpus[@]}"
+say "instruction counts done"
 
 # ---- peak RSS (KiB), 5 runs each
 rss() {  # rss NAME command...
@@ -277,12 +317,14 @@ for N in 500 1000 2000 4000; do
       rss systemd-W4n4000 /lib/systemd/systemd-sysctl "$work/glob4.conf"
       rss floor-W4n4000 "$floor" set "$gafter"
     done
+    icount sysknob-W4n4000 "$sk" --root "$RG" apply "$PG" --keep 1
+    icount systemd-W4n4000 /lib/systemd/systemd-sysctl "$work/glob4.conf"
   fi
 done
 
 echo
 # Exit 1 is expected here: in a child network namespace some host-wide keys
 # of the shipped profiles (netdev_max_backlog, neigh gc_thresh*) are not
-# visible, and live lint says so (SK1005). W5 times the lint, not its verdict.
+# visible, and live lint says so (SK1005). X1 times the lint, not its verdict.
 echo "shipped profiles: sysknob lint exit $lint_rc (1 expected in a child namespace: SK1005 for host-only keys, see run.log); sysknob --version: $ver_calls syscalls"
 py report "$res" "$res/latest.json"

@@ -24,10 +24,10 @@ test_pkgs=(
 )
 # tests/cli/package_deb.sh (cpack, lintian), package_rpm.sh (rpmbuild,
 # rpm2archive), tests/netns/ansible_playbook.sh, bench/run.sh (hyperfine,
-# time), tests/cleanroot/run.sh (mmdebstrap, git).
+# time, valgrind), tests/cleanroot/run.sh (mmdebstrap, git).
 extra_pkgs=(
   hyperfine lintian rpm dpkg-dev ansible-core fakeroot file rpm2cpio
-  time mmdebstrap git
+  time valgrind mmdebstrap git
 )
 
 # The kernel lab (tests/vm): qemu, a Debian 12 image made with mmdebstrap,

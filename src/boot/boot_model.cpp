@@ -98,12 +98,12 @@ class OptionTable {
         ++m_next;
     }
 
-    std::vector<SysctlAssignment> in_order() const
+    std::vector<SysctlAssignment> take_in_order()
     {
         std::vector<SysctlAssignment> out;
         out.reserve(m_entries.size());
-        for (const auto& entry : m_entries)
-            out.push_back(entry.second);
+        for (auto& entry : m_entries)
+            out.push_back(std::move(entry.second));
         return out;
     }
 
@@ -156,7 +156,7 @@ BootResult build_boot_model(const std::vector<ConfigFile>& files)
             table.put(a);
         }
     }
-    out.table = table.in_order();
+    out.table = table.take_in_order();
     return out;
 }
 
@@ -192,8 +192,7 @@ std::map<std::string, FinalValue> final_values(const BootResult& result, const s
 }
 
 std::vector<Shadow> find_shadows(const BootResult& result, std::string_view our_fragment_name,
-                                 const std::map<std::string, std::string>& our_keys,
-                                 const std::vector<ConfigFile>* files)
+                                 const util::StringMap& our_keys, const std::vector<ConfigFile>* files)
 {
     std::vector<Shadow> out;
     for (const auto& [key, our_value] : our_keys) {

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "boot/sysctl_d_parser.hpp"
+#include "util/string_map.hpp"
 
 namespace sysknob::boot {
 
@@ -111,8 +112,7 @@ struct Shadow {
 // shadow an exact key. With `files`, also reports /etc/sysctl.conf, which
 // procps `--system` applies last (scope procps_only).
 std::vector<Shadow> find_shadows(const BootResult& result, std::string_view our_fragment_name,
-                                 const std::map<std::string, std::string>& our_keys,
-                                 const std::vector<ConfigFile>* files = nullptr);
+                                 const util::StringMap& our_keys, const std::vector<ConfigFile>* files = nullptr);
 
 // A key whose final value differs between systemd-sysctl and procps
 // `sysctl --system` for the same files (exact keys only).

@@ -31,23 +31,47 @@ struct Binding {
     std::string entry;
 };
 
+// The segment of `s` that starts at `pos` (up to the next dot or the end);
+// `pos` moves past it and its dot, to npos after the last one.
+std::string_view next_segment(std::string_view s, size_t& pos)
+{
+    size_t dot = s.find('.', pos);
+    std::string_view seg = s.substr(pos, dot == std::string_view::npos ? std::string_view::npos : dot - pos);
+    pos = dot == std::string_view::npos ? std::string_view::npos : dot + 1;
+    return seg;
+}
+
 // Matches a key against a template with "{if}" and "{entry}" segments.
+// Segment by segment in place: the replay matches every write against every
+// effect and every [[boot_value]], and splitting both into vectors first was
+// half of a no-op apply (bench/, callgrind).
 std::optional<Binding> match(std::string_view pattern, std::string_view key, bool if_any = false)
 {
-    auto p = segments(pattern);
-    auto k = segments(key);
-    if (p.size() != k.size()) return std::nullopt;
-    Binding b;
-    for (size_t i = 0; i < p.size(); ++i) {
-        if (p[i] == "{if}") {
-            if (!if_any && !is_interface(k[i])) return std::nullopt;
-            b.iface = std::string(k[i]);
-        } else if (p[i] == "{entry}") {
-            b.entry = std::string(k[i]);
-        } else if (p[i] != k[i]) {
+    // Most pairs differ in the literal text before the first placeholder or
+    // after the last one: two comparisons reject them.
+    size_t open = pattern.find('{');
+    if (open == std::string_view::npos) return pattern == key ? std::optional<Binding>(Binding{}) : std::nullopt;
+    std::string_view tail = pattern.substr(pattern.rfind('}') + 1);
+    if (key.size() < open + tail.size() || key.substr(0, open) != pattern.substr(0, open) || !key.ends_with(tail))
+        return std::nullopt;
+    std::string_view iface, entry;
+    bool has_if = false, has_entry = false;
+    size_t pp = 0, kp = 0;
+    while (pp != std::string_view::npos && kp != std::string_view::npos) {
+        std::string_view p = next_segment(pattern, pp), k = next_segment(key, kp);
+        if (p == "{if}") {
+            if (!if_any && !is_interface(k)) return std::nullopt;
+            iface = k, has_if = true;
+        } else if (p == "{entry}") {
+            entry = k, has_entry = true;
+        } else if (p != k) {
             return std::nullopt;
         }
     }
+    if (pp != kp) return std::nullopt;  // one has more segments than the other
+    Binding b;
+    if (has_if) b.iface = std::string(iface);
+    if (has_entry) b.entry = std::string(entry);
     return b;
 }
 
@@ -95,9 +119,7 @@ class Replay {
             m_in_table.insert(a.key);
         m_interfaces = input.interfaces;
         m_existing = input.existing_keys;
-        // glob(3) returns matches sorted by path (the C locale's strcmp).
-        std::sort(m_existing.begin(), m_existing.end(),
-                  [](const std::string& a, const std::string& b) { return key_to_path(a) < key_to_path(b); });
+        sort_existing();
     }
 
     ReplayResult run()
@@ -228,11 +250,23 @@ class Replay {
                 m_out.values[own] = std::move(rv);
             }
         }
-        std::sort(m_existing.begin(), m_existing.end(),
-                  [](const std::string& a, const std::string& b) { return key_to_path(a) < key_to_path(b); });
+        sort_existing();
         m_interfaces.push_back(BootInterface{name, false, {}});
         for (const auto& a : m_result.table)
             apply_entry(a, prefixes);
+    }
+
+    // glob(3) returns matches sorted by path (the C locale's strcmp). Each
+    // path is built once, not in every comparison.
+    void sort_existing()
+    {
+        std::vector<std::pair<std::string, std::string>> by_path;
+        by_path.reserve(m_existing.size());
+        for (auto& k : m_existing)
+            by_path.emplace_back(key_to_path(k), std::move(k));
+        std::sort(by_path.begin(), by_path.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (size_t i = 0; i < by_path.size(); ++i)
+            m_existing[i] = std::move(by_path[i].second);
     }
 
     const BootResult& m_result;
@@ -296,7 +330,7 @@ bool effect_reaches(std::string_view written, std::string_view target)
     return false;
 }
 
-std::vector<Shadow> effect_shadows(const ReplayResult& replay, const std::map<std::string, std::string>& ours,
+std::vector<Shadow> effect_shadows(const ReplayResult& replay, const util::StringMap& ours,
                                    std::string_view our_fragment_name)
 {
     std::vector<Shadow> out;

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "boot/boot_model.hpp"
+#include "util/string_map.hpp"
 
 namespace sysknob::boot {
 
@@ -86,7 +87,7 @@ std::string kernel_text(std::string_view value);
 
 // Our keys (exact, canonical) that the replay ends at another value through a
 // side effect of the kernel, with the write that caused it and the mechanism.
-std::vector<Shadow> effect_shadows(const ReplayResult& replay, const std::map<std::string, std::string>& ours,
+std::vector<Shadow> effect_shadows(const ReplayResult& replay, const util::StringMap& ours,
                                    std::string_view our_fragment_name);
 
 // Whether some write effect can change `key` (it is a target of one).

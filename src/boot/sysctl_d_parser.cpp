@@ -100,6 +100,11 @@ bool key_is_glob(std::string_view key)
 
 std::string normalize_key(std::string_view key)
 {
+    // A dotted key without a slash and without empty segments is already
+    // its normal form: every step below gives it back unchanged.
+    if (!key.empty() && key.find('/') == std::string_view::npos && key.front() != '.' && key.back() != '.' &&
+        key.find("..") == std::string_view::npos)
+        return std::string(key);
     // sysctl_normalize(): only when the first separator is a dot is the key
     // in dotted form; a slash first means path form, taken as it is.
     std::string path(key);

@@ -182,8 +182,7 @@ std::vector<persist::ModuleOption> module_options(Env& env, const model::Resolve
 // interfaces are the ones present now, lo with its address (systemd's PID 1
 // brings lo up before any unit runs, src/core/loopback-setup.c), the others
 // without one (an address comes later, from the network manager).
-std::vector<boot::Shadow> effect_shadows_of(Env& env, const std::map<std::string, std::string>& ours,
-                                            const std::string& name)
+std::vector<boot::Shadow> effect_shadows_of(Env& env, const util::StringMap& ours, const std::string& name)
 {
     bool reachable = false;
     for (const auto& entry : ours)
@@ -193,7 +192,7 @@ std::vector<boot::Shadow> effect_shadows_of(Env& env, const std::map<std::string
     if (!files) return {};
     // Our fragment as persist::render_fragment() orders it: write rank, then
     // key (the order matters when one of our keys has effects on another).
-    std::vector<const std::pair<const std::string, std::string>*> order;
+    std::vector<const std::pair<std::string, std::string>*> order;
     for (const auto& entry : ours)
         order.push_back(&entry);
     std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
@@ -234,7 +233,7 @@ std::vector<boot::Shadow> effect_shadows_of(Env& env, const std::map<std::string
 
 }  // namespace
 
-std::vector<boot::Shadow> shadows_of(Env& env, const std::map<std::string, std::string>& ours, int priority)
+std::vector<boot::Shadow> shadows_of(Env& env, const util::StringMap& ours, int priority)
 {
     std::string name = persist::fragment_path(priority);
     name = name.substr(name.rfind('/') + 1);
@@ -271,7 +270,7 @@ Result<Prepared> prepare(Env& env, Loaded loaded, const PrepareOptions& o)
     // back to their pre-sysknob values, as a reboot with the new fragment
     // alone would leave them. make_plan drops the ones the profile still
     // sets (globs expanded).
-    static const std::map<std::string, std::string> k_none;
+    static const util::StringMap k_none;
     const auto& restore = o.persist_only ? k_none : p.old_state.baseline;
     // Modules first: the plan must know which absent keys a load brings.
     std::set<std::string> optional_only;
@@ -309,6 +308,8 @@ Result<Prepared> prepare(Env& env, Loaded loaded, const PrepareOptions& o)
     auto& ns = p.new_state;
     ns.profiles = r.names;
     ns.priority = o.priority;
+    for (const auto& s : r.settings)  // the state file groups each glob's keys under it
+        if (model::key_has_glob(s.key)) ns.globs.push_back(s.key);
     // The items come in key order within each write rank, so the keys map
     // is filled at its end: amortised O(1) per key, for globs over
     // thousands of interfaces.

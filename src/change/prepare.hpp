@@ -13,6 +13,7 @@
 #include "change/load.hpp"
 #include "plan/plan.hpp"
 #include "snapshot/state.hpp"
+#include "util/string_map.hpp"
 
 namespace sysknob::change {
 
@@ -44,7 +45,7 @@ Result<std::pair<snapshot::State, bool>> read_state(Env& env);
 // What boot would make of our keys (key -> value, in a fragment at
 // `priority`): later sysctl.d files that set them otherwise or exclude
 // them, and keys a kernel side effect of another write moves.
-std::vector<boot::Shadow> shadows_of(Env& env, const std::map<std::string, std::string>& ours, int priority);
+std::vector<boot::Shadow> shadows_of(Env& env, const util::StringMap& ours, int priority);
 
 // Plans the change for `loaded` (which must be ok). Returns an error only
 // for failures of the system (a damaged state file); what the profile

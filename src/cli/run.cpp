@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 #include <string_view>
 
@@ -63,21 +64,36 @@ int run(int argc, char** argv)
     ExportOptions export_o;
     DoctorOptions doctor_o;
     // Only the command being run gets its options: setting up every
-    // command's options was a tenth of a no-op apply (bench/). The others
-    // are named, for --help and for CLI11's errors.
+    // command's options was a tenth of a no-op apply (bench/). When the
+    // command is a known one and no help is asked for, the others are not
+    // even created (a CLI11 subcommand costs about as much as its options);
+    // otherwise they are named, for --help and for CLI11's errors.
     const std::string_view named = command_in(argc, argv);
+    static constexpr std::string_view k_commands[] = {"list",     "show",   "lint",   "diff",   "apply", "snapshots",
+                                                      "rollback", "status", "import", "export", "doctor"};
+    bool only = std::find(std::begin(k_commands), std::end(k_commands), named) != std::end(k_commands);
+    for (int i = 1; only && i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "--") break;
+        only = !(a == "-h" || a.starts_with("--help") || a == "--version");
+    }
     auto full = [&](std::string_view command) { return named.empty() || named == command; };
-    auto* list = register_list(app, list_o, full("list"));
-    auto* show = register_show(app, show_o, full("show"));
-    auto* lint = register_lint(app, lint_o, full("lint"));
-    auto* diff = register_diff(app, diff_o, full("diff"));
-    auto* apply = register_apply(app, apply_o, full("apply"));
-    auto* snapshots = register_snapshots(app, snapshots_o, full("snapshots"));
-    auto* rollback = register_rollback(app, rollback_o, full("rollback"));
-    auto* status = register_status(app, status_o, full("status"));
-    auto* import = register_import(app, import_o, full("import"));
-    auto* export_ = register_export(app, export_o, full("export"));
-    auto* doctor = register_doctor(app, doctor_o, full("doctor"));
+    auto add = [&](std::string_view command, auto register_fn, auto& options) -> CLI::App* {
+        if (only && named != command) return nullptr;
+        return register_fn(app, options, full(command));
+    };
+    auto* list = add("list", register_list, list_o);
+    auto* show = add("show", register_show, show_o);
+    auto* lint = add("lint", register_lint, lint_o);
+    auto* diff = add("diff", register_diff, diff_o);
+    auto* apply = add("apply", register_apply, apply_o);
+    auto* snapshots = add("snapshots", register_snapshots, snapshots_o);
+    auto* rollback = add("rollback", register_rollback, rollback_o);
+    auto* status = add("status", register_status, status_o);
+    auto* import = add("import", register_import, import_o);
+    auto* export_ = add("export", register_export, export_o);
+    auto* doctor = add("doctor", register_doctor, doctor_o);
+    auto ran = [](const CLI::App* sub) { return sub != nullptr && sub->parsed(); };
     for (auto* sub : app.get_subcommands({}))
         sub->fallthrough();
 
@@ -90,7 +106,7 @@ int run(int argc, char** argv)
     }
 
     // Only doctor speaks the Prometheus text format.
-    if (g.format == "prometheus" && !*doctor) {
+    if (g.format == "prometheus" && !ran(doctor)) {
         std::cerr << "sysknob: --format prometheus is only for 'doctor'\nRun 'sysknob --help' for usage.\n";
         return k_exit_usage;
     }
@@ -103,27 +119,27 @@ int run(int argc, char** argv)
         // closes the descriptors the tree keeps (util/unleak.hpp).
         Context& ctx = util::make_until_exit<Context>(g);
         int rc = k_exit_usage;
-        if (*list)
+        if (ran(list))
             rc = run_list(list_o, ctx);
-        else if (*show)
+        else if (ran(show))
             rc = run_show(show_o, ctx);
-        else if (*lint)
+        else if (ran(lint))
             rc = run_lint(lint_o, ctx);
-        else if (*diff)
+        else if (ran(diff))
             rc = run_diff(diff_o, ctx);
-        else if (*apply)
+        else if (ran(apply))
             rc = run_apply(apply_o, ctx);
-        else if (*snapshots)
+        else if (ran(snapshots))
             rc = run_snapshots(snapshots_o, ctx);
-        else if (*rollback)
+        else if (ran(rollback))
             rc = run_rollback(rollback_o, ctx);
-        else if (*status)
+        else if (ran(status))
             rc = run_status(status_o, ctx);
-        else if (*import)
+        else if (ran(import))
             rc = run_import(import_o, ctx);
-        else if (*export_)
+        else if (ran(export_))
             rc = run_export(export_o, ctx);
-        else if (*doctor)
+        else if (ran(doctor))
             rc = run_doctor(doctor_o, ctx);
         return rc;
     } catch (const std::exception& e) {

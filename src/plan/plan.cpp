@@ -82,7 +82,7 @@ void observe(Item& item, ports::SysctlTree& tree, ports::Intent intent, const st
 }  // namespace
 
 Plan make_plan(const model::ResolvedProfile& profile, ports::SysctlTree& tree, ports::Intent intent,
-               const std::map<std::string, std::string>& restore, const std::vector<std::string>& loading)
+               const util::StringMap& restore, const std::vector<std::string>& loading)
 {
     // Linear in the number of concrete keys: a glob over thousands of
     // interfaces yields thousands of items (bench/, W4), so every per-key
@@ -120,7 +120,7 @@ Plan make_plan(const model::ResolvedProfile& profile, ports::SysctlTree& tree, p
         }
     }
     // Restored keys are picked before the keys move out of `concrete`.
-    std::vector<const std::pair<const std::string, std::string>*> restored;
+    std::vector<const std::pair<std::string, std::string>*> restored;
     for (const auto& r : restore)
         if (!seen.count(r.first) && !explicit_keys.count(r.first)) restored.push_back(&r);
     seen.clear();

@@ -8,6 +8,7 @@
 
 #include "model/profile.hpp"
 #include "ports/sysctl_tree.hpp"
+#include "util/string_map.hpp"
 
 namespace sysknob::plan {
 
@@ -42,7 +43,6 @@ struct Plan {
 // the catalogue says one of them brings is planned as a change (after_load
 // set, live value unknown) instead of missing.
 Plan make_plan(const model::ResolvedProfile& profile, ports::SysctlTree& tree, ports::Intent intent,
-               const std::map<std::string, std::string>& restore = {},
-               const std::vector<std::string>& loading = {});
+               const util::StringMap& restore = {}, const std::vector<std::string>& loading = {});
 
 }  // namespace sysknob::plan

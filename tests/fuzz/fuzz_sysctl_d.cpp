@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     std::vector<std::string> existing = {"net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter",
                                          "net.ipv4.conf.eth0/100.rp_filter", "net.core.somaxconn"};
     (void)final_values(model, existing);
-    std::map<std::string, std::string> ours = {{"net.ipv4.ip_forward", "1"}, {"net.core.somaxconn", "4096"}};
+    sysknob::util::StringMap ours = {{"net.ipv4.ip_forward", "1"}, {"net.core.somaxconn", "4096"}};
     for (const auto& a : parsed.assignments)
         if (!a.is_glob && ours.size() < 64) ours.emplace(a.key, "1");
     (void)find_shadows(model, "10-sysknob.conf", ours, &files);

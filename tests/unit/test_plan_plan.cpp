@@ -164,7 +164,7 @@ TEST_CASE("keys the profile no longer sets return to their baseline")
 {
     auto tree = host();
     tree.set("net.core.somaxconn", "65535");
-    std::map<std::string, std::string> restore = {
+    util::StringMap restore = {
         {"net.core.somaxconn", "4096"},             // dropped by the profile: restore
         {"net.ipv4.ip_forward", "1"},               // still set by the profile: the profile wins
         {"net.ipv4.conf.eth0/100.rp_filter", "1"},  // covered by the profile's glob
