@@ -297,8 +297,8 @@ int main(int argc, char** argv)
         if (ctype == "u8" && (!min || !max || *min < 0 || *max > 255))
             die(where, "a u8 key needs kernel bounds inside 0..255");
         std::string oor = str("out_of_range");
-        if ((min || max) && oor != "einval" && oor != "clamp" && oor != "hz")
-            die(where, "out_of_range must be einval, clamp or hz when min or max is set");
+        if ((min || max) && oor != "einval" && oor != "erange" && oor != "clamp" && oor != "hz")
+            die(where, "out_of_range must be einval, erange, clamp or hz when min or max is set");
         std::string ns = str("namespace");
         static const std::set<std::string> nss = {"net", "ipc", "user", "uts", "global"};
         if (!nss.count(ns)) die(where, "namespace must be net, ipc, user, uts or global");
