@@ -11,8 +11,10 @@
 // after the run (udev's per-interface run is replayed for it); --before FILE
 // "key value" lines that replace the running kernel's values (the kernel
 // lab saves them before init, so the prediction starts from the state a
-// boot starts from). Keys that no write or side effect touches are not
-// printed.
+// boot starts from); --coldplug replays udev's run for every interface
+// present but lo in both orders against systemd-sysctl, as at a real boot,
+// and prints a key that ends differently as "key = AFTER | FIRST". Keys that
+// no write or side effect touches are not printed.
 //
 // A test-only tool (tests/netns/boot_corpus_systemd.sh compares it with what
 // systemd-sysctl really does); not installed.
@@ -81,7 +83,7 @@ int usage()
     std::fprintf(
         stderr,
         "usage: boot_dump ROOT [--prefix PREFIX] [--written-if IF]... [--written-entry E]... [--later IF]... "
-        "[--before FILE]\n");
+        "[--before FILE] [--coldplug]\n");
     return 2;
 }
 
@@ -104,6 +106,8 @@ int main(int argc, char** argv)
             written_if.push_back(args[++i]);
         } else if (args[i] == "--written-entry" && i + 1 < args.size()) {
             written_entries.insert(args[++i]);
+        } else if (args[i] == "--coldplug") {
+            input.udev_coldplug = true;
         } else if (args[i] == "--before" && i + 1 < args.size()) {
             before_file = args[++i];
         } else if (args[i] == "--later" && i + 1 < args.size()) {
@@ -160,7 +164,10 @@ int main(int argc, char** argv)
         std::vector<std::string> words;
         for (auto word : sysknob::util::split_ws(final_value.value))
             words.emplace_back(word);
-        std::printf("%s = %s\n", key.c_str(), sysknob::util::join(words, " ").c_str());
+        std::string text = sysknob::util::join(words, " ");
+        // Order-dependent (--coldplug): "value | value when udev runs first".
+        if (final_value.order_dependent) text += " | " + final_value.other_value;
+        std::printf("%s = %s\n", key.c_str(), text.c_str());
     }
     return 0;
 }

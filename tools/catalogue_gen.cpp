@@ -383,8 +383,10 @@ int main(int argc, char** argv)
         man << ".\n.br\n";
         if (min || max)
             man << "Kernel bounds: " << roff(range_text(min, max))
-                << (oor == "clamp" ? " (clamped beyond)" : oor == "hz" ? " (EINVAL beyond; max depends on CONFIG_HZ)"
-                                                                       : " (EINVAL beyond)")
+                << (oor == "clamp"    ? " (clamped beyond)"
+                    : oor == "hz"     ? " (EINVAL beyond; max depends on CONFIG_HZ)"
+                    : oor == "erange" ? " (ERANGE above, EINVAL below)"
+                                      : " (EINVAL beyond)")
                 << ".\n.br\n";
         if (amin || amax) man << "Advised: " << roff(range_text(amin, amax)) << ": " << roff(str("advice")) << ".\n.br\n";
         man << "Default: ";
