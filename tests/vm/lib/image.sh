@@ -197,12 +197,19 @@ mount_image() { # mount_image IMG DIR [ro]
   mount -o loop${3:+,ro} "$1" "$2" || die "cannot loop-mount $1"
   MOUNTED+=("$2")
 }
+# A busy mount is retried before the lazy fallback: a lazily detached image
+# can be copied before its last writes reach it (measured: a per-run copy
+# held an empty /lab/early-init), so the image is synced either way.
 umount_all() {
-  local d
+  local d i
   for d in "${MOUNTED[@]}"; do
-    mountpoint -q "$d" 2>/dev/null && umount "$d" 2>/dev/null || umount -l "$d" 2>/dev/null || true
+    mountpoint -q "$d" 2>/dev/null || continue
+    sync -f "$d" 2>/dev/null || sync
+    for i in 1 2 3 4 5; do umount "$d" 2>/dev/null && break; sleep 1; done
+    ! mountpoint -q "$d" 2>/dev/null || umount -l "$d" 2>/dev/null || true
   done
   MOUNTED=()
+  sync
 }
 
 # installed_image: base image + the package + the lab's guest side. Sets
