@@ -8,14 +8,20 @@
 // all count as written (it has an IPv4 address); --written-entry an IPv4 conf
 // entry written on every interface present (inherited from init_net's
 // conf.default by a new namespace); --later an interface created
-// after the run (udev's per-interface run is replayed for it). Keys that no
-// write or side effect touches are not printed.
+// after the run (udev's per-interface run is replayed for it); --before FILE
+// "key value" lines that replace the running kernel's values (the kernel
+// lab saves them before init, so the prediction starts from the state a
+// boot starts from); --coldplug replays udev's run for every interface
+// present but lo in both orders against systemd-sysctl, as at a real boot,
+// and prints a key that ends differently as "key = AFTER | FIRST". Keys that
+// no write or side effect touches are not printed.
 //
 // A test-only tool (tests/netns/boot_corpus_systemd.sh compares it with what
 // systemd-sysctl really does); not installed.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -76,7 +82,8 @@ int usage()
 {
     std::fprintf(
         stderr,
-        "usage: boot_dump ROOT [--prefix PREFIX] [--written-if IF]... [--written-entry E]... [--later IF]...\n");
+        "usage: boot_dump ROOT [--prefix PREFIX] [--written-if IF]... [--written-entry E]... [--later IF]... "
+        "[--before FILE] [--coldplug]\n");
     return 2;
 }
 
@@ -88,6 +95,7 @@ int main(int argc, char** argv)
     std::string root;
     std::string prefix;
     bool have_root = false;
+    std::string before_file;
     std::vector<std::string> written_if;
     std::set<std::string> written_entries;
     boot::ReplayInput input;
@@ -98,6 +106,10 @@ int main(int argc, char** argv)
             written_if.push_back(args[++i]);
         } else if (args[i] == "--written-entry" && i + 1 < args.size()) {
             written_entries.insert(args[++i]);
+        } else if (args[i] == "--coldplug") {
+            input.udev_coldplug = true;
+        } else if (args[i] == "--before" && i + 1 < args.size()) {
+            before_file = args[++i];
         } else if (args[i] == "--later" && i + 1 < args.size()) {
             input.later_interfaces.push_back(args[++i]);
         } else if (!have_root && !args[i].empty() && args[i][0] != '-') {
@@ -125,6 +137,20 @@ int main(int argc, char** argv)
     input.existing_keys = existing_keys("net");
     for (const auto& key : input.existing_keys)
         input.before[key] = read_value(key);
+    if (!before_file.empty()) {
+        std::ifstream in(before_file);
+        if (!in) {
+            std::fprintf(stderr, "boot_dump: cannot read %s\n", before_file.c_str());
+            return 1;
+        }
+        std::string line;
+        while (std::getline(in, line)) {
+            auto sp = line.find(' ');
+            if (sp == std::string::npos) continue;
+            std::string key = line.substr(0, sp);
+            if (input.before.count(key)) input.before[key] = line.substr(sp + 1);
+        }
+    }
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
         std::string name = boot::path_to_key(entry.path().filename().string());
@@ -138,7 +164,10 @@ int main(int argc, char** argv)
         std::vector<std::string> words;
         for (auto word : sysknob::util::split_ws(final_value.value))
             words.emplace_back(word);
-        std::printf("%s = %s\n", key.c_str(), sysknob::util::join(words, " ").c_str());
+        std::string text = sysknob::util::join(words, " ");
+        // Order-dependent (--coldplug): "value | value when udev runs first".
+        if (final_value.order_dependent) text += " | " + final_value.other_value;
+        std::printf("%s = %s\n", key.c_str(), text.c_str());
     }
     return 0;
 }

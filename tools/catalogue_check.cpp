@@ -14,11 +14,26 @@
 // It refuses --write in the network namespace named by --outside-netns
 // (the caller's own, read before unshare), so it cannot touch the host.
 //
+// In the lab the defaults are the kernel's own, read before anything in user
+// space wrote a key: --boot-values FILE names the "key value" lines the lab's
+// early init (tests/vm/guest/early-init) saved before /sbin/init ran, so
+// neither systemd's PID 1 (which raises fs.file-max and fs.nr_open) nor the
+// image's /usr/lib/sysctl.d files (kernel.pid_max, fs.protected_*) hide them.
+// A key missing there (its module was loaded later) is compared live: right
+// after the modprobe, nothing else has written it. --expect KEY=VALUE names a
+// value this kernel starts with that is not upstream's default (the kernel
+// command line, a distribution's patch), with the reason on the caller's side. --claims checks the child_netns claim of each
+// per-netns entry instead, run in a fresh network namespace.
+//
 // Output: one line per entry, "ok KEY: ..." / "FAIL KEY: ..." / "skip KEY:
-// reason"; exit 0 when nothing failed, 1 otherwise, 64 on bad usage.
+// reason"; exit 0 when nothing failed, 1 otherwise, 64 on bad usage. A skip
+// is never a pass for the lab: its step fails on any.
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
+#include <map>
 #include <optional>
+#include <set>
 #include <iostream>
 #include <string>
 #include <sys/utsname.h>
@@ -41,7 +56,41 @@ struct Options {
     std::string outside_netns;   // with --write: the namespace we must not be in
     std::string only;            // a single key
     bool write = false;
+    bool claims = false;         // check child_netns claims (in a child netns)
+    std::map<std::string, std::string> boot_values;  // --boot-values FILE
+    std::map<std::string, std::string> expect;       // --expect KEY=VALUE
+    // Facts of this release that differ from the catalogue's current ones,
+    // each with its reason on the caller's side: --expect-claim KEY=STATE
+    // (the child_netns state), --unbounded KEY (the kernel enforces no min
+    // or max: one past them is accepted, and that is checked).
+    std::map<std::string, std::string> expect_claim;
+    std::set<std::string> unbounded;
 };
+
+// Keys whose upper bound is not written in a 1 GiB VM because the kernel
+// would act on it at once: vm.min_free_kbytes at its maximum makes every
+// allocation reclaim (mm/page_alloc.c, setup_per_zone_wmarks) and
+// vm.nr_hugepages at its maximum takes every free page
+// (mm/hugetlb.c, set_max_huge_pages). One past the bound is still written
+// and must be refused; the line says the maximum was not tried.
+// kernel.yama.ptrace_scope at its maximum, 3, cannot be lowered again until
+// the next boot (security/yama/yama_lsm.c yama_dointvec_minmax), so the
+// value could not be put back.
+bool hazardous_max(std::string_view key)
+{
+    return key == "vm.min_free_kbytes" || key == "vm.nr_hugepages" || key == "kernel.yama.ptrace_scope";
+}
+
+// Keys a write of which changes another key, and the key to put back after
+// it: a write of vm.dirty_bytes zeroes vm.dirty_ratio (and the other way
+// round), and 0, the boot value of the _bytes keys, is refused for them
+// (mm/page-writeback.c, dirty_bytes_handler, dirty_background_bytes_handler).
+std::string_view restored_through(std::string_view key)
+{
+    if (key == "vm.dirty_bytes") return "vm.dirty_ratio";
+    if (key == "vm.dirty_background_bytes") return "vm.dirty_background_ratio";
+    return {};
+}
 
 std::string self_netns()
 {
@@ -87,17 +136,21 @@ class Checker {
         for (const auto& p : sysknob::kernel::catalogue()) {
             if (!m_o.only.empty() && p.key != m_o.only) continue;
             if (m_o.only.empty() && !selected(p)) continue;
-            check(p);
+            if (m_o.claims)
+                claim(p);
+            else
+                check(p);
         }
         std::cout << m_ok << " ok, " << m_failed << " failed, " << m_skipped << " skipped (kernel " << m_o.release
-                  << ")\n";
+                  << "); " << m_machine << " defaults not in the catalogue (not compared here), " << m_bounds
+                  << " with kernel bounds written\n";
         return m_failed ? 1 : 0;
     }
 
   private:
     bool selected(const Param& p) const
     {
-        if (sysknob::kernel::namespace_name(p.ns) != m_o.ns) return false;
+        if (m_o.ns != "any" && sysknob::kernel::namespace_name(p.ns) != m_o.ns) return false;
         if (!m_o.child.empty() && p.child_netns != m_o.child) return false;
         return p.replaced_by.empty();
     }
@@ -118,6 +171,33 @@ class Checker {
         std::cout << "skip " << p.key << ": " << why << "\n";
     }
 
+    // The child_netns claim, in a fresh network namespace: rw = present and
+    // writable, ro = present and read-only, absent = not there.
+    void claim(const Param& p)
+    {
+        const std::string& r = m_o.release;
+        if (p.child_netns == "n/a") return;
+        if (at_or_after(r, p.removed_in) ||
+            (!p.added_in.empty() && p.added_in.front() != '<' && !at_or_after(r, p.added_in)))
+            return;  // not on this release at all: check() says so in the initial namespace
+        std::string key = instance(p.key, m_tree);
+        auto a = m_tree.probe(key);
+        std::string got = a == sysknob::ports::Access::absent      ? "absent"
+                          : a == sysknob::ports::Access::read_only ? "ro"
+                                                                   : "rw";
+        if (auto e = m_o.expect_claim.find(std::string(p.key)); e != m_o.expect_claim.end()) {
+            if (got != e->second)
+                return fail(p, "in a child network namespace '" + key + "' is " + got + ", the caller expects " +
+                                   e->second + " on this release");
+            return ok(p, "child network namespace: " + got + ", as the caller expects on this release (catalogue: " +
+                             std::string(p.child_netns) + ")");
+        }
+        if (got != p.child_netns)
+            return fail(p, "in a child network namespace '" + key + "' is " + got + ", the catalogue says " +
+                               std::string(p.child_netns));
+        ok(p, "child network namespace: " + got + ", as the catalogue says");
+    }
+
     void check(const Param& p)
     {
         std::string key = instance(p.key, m_tree);
@@ -126,6 +206,8 @@ class Checker {
         bool too_new = !p.added_in.empty() && p.added_in.front() != '<' && !at_or_after(r, p.added_in);
         auto live = m_tree.read(key, sysknob::ports::Intent::read);
         if (!live) {
+            if (auto e = m_o.expect_claim.find(std::string(p.key)); e != m_o.expect_claim.end() && e->second == "absent")
+                return ok(p, "absent in this namespace, as the caller expects on this release");
             if (removed || too_new)
                 return ok(p, "absent, as the catalogue says (" +
                                  (removed ? "removed in " + std::string(p.removed_in)
@@ -138,16 +220,47 @@ class Checker {
                                         std::string(p.removed_in));
         std::string now = sysknob::model::normalize_live(live->text);
         std::string facts = "exists";
-        auto want = sysknob::kernel::default_for(p, r);
-        if (p.has_default_value) {
-            if (now != want)
-                return fail(p, "default on " + r + " is '" + now + "', the catalogue says '" + std::string(want) + "'");
-            facts += ", default '" + now + "'";
+        std::string want(sysknob::kernel::default_for(p, r));
+        std::string at_boot = now, when;
+        if (!m_o.boot_values.empty()) {
+            if (auto it = m_o.boot_values.find(key); it != m_o.boot_values.end()) {
+                at_boot = it->second;
+                when = " before init";
+                if (at_boot != now) when += " (user space has changed it to '" + now + "' since)";
+            } else {
+                when = p.module.empty() ? " live (not in the boot values)" : " live, right after loading " +
+                                                                                std::string(p.module);
+            }
+        }
+        if (auto e = m_o.expect.find(key); e != m_o.expect.end()) {
+            // Set before any user space ran by something the caller names:
+            // the kernel command line, a distribution's kernel patch.
+            if (at_boot != e->second)
+                return fail(p, "value" + when + " is '" + at_boot + "', the caller expects '" + e->second + "'");
+            facts += ", '" + at_boot + "'" + when + " as the caller expects (not the catalogue's upstream default '" +
+                     want + "')";
+        } else if (p.has_default_value) {
+            if (at_boot != want)
+                return fail(p, "default on " + r + when + " is '" + at_boot + "', the catalogue says '" + want + "'");
+            facts += ", default '" + at_boot + "'" + when;
         } else {
-            facts += ", default not checked (computed at boot)";
+            ++m_machine;
+            facts += ", default not in the catalogue, not compared here (computed at boot, or not representable; '" +
+                     at_boot + "'" + when + ")";
         }
         if (!m_o.write || p.type != sysknob::kernel::ParamType::integer || p.arity != 1 || !(p.has_min || p.has_max))
             return ok(p, facts);
+        if (m_o.unbounded.count(std::string(p.key))) {
+            // This release enforces no bound: one past the catalogue's is accepted.
+            std::string v = p.has_min ? one_past(p.min, -1) : one_past(p.max, +1);
+            auto w = m_tree.write(key, v);
+            std::string restore = sysknob::model::normalize_live(live->text);
+            auto back = m_tree.write(key, restore);
+            if (!w) return fail(p, "the caller expects no bound on this release, but " + v + " was refused");
+            if (!back) return fail(p, "cannot restore the value: " + back.error().message);
+            ++m_bounds;
+            return ok(p, facts + ", no kernel bound on this release, as the caller expects (" + v + " accepted)");
+        }
         // A bound that depends on another key: ipv4_privileged_ports refuses
         // a start above ip_local_port_range's low end, so the range is moved
         // out of the way first (and put back).
@@ -156,14 +269,29 @@ class Checker {
             if (auto range = m_tree.read("net.ipv4.ip_local_port_range", sysknob::ports::Intent::read))
                 if (m_tree.write("net.ipv4.ip_local_port_range", "65535 65535"))
                     moved = sysknob::model::normalize_live(range->text);
+        std::string through(restored_through(key));
+        std::optional<std::string> partner;
+        if (!through.empty())
+            if (auto v = m_tree.read(through, sysknob::ports::Intent::read))
+                partner = sysknob::model::normalize_live(v->text);
         std::string problem = bounds(p, key, live->text);
         // Put the value back whatever happened.
-        if (auto w = m_tree.write(key, sysknob::model::normalize_live(live->text)); !w)
+        if (partner) {
+            if (auto w = m_tree.write(through, *partner); !w)
+                problem += (problem.empty() ? "" : "; ") + std::string("cannot restore ") + through + ": " +
+                           w.error().message;
+            auto back = m_tree.read(key, sysknob::ports::Intent::read);
+            if (!back || sysknob::model::normalize_live(back->text) != sysknob::model::normalize_live(live->text))
+                problem += (problem.empty() ? "" : "; ") + std::string("restoring ") + through + " did not restore " + key;
+        } else if (auto w = m_tree.write(key, sysknob::model::normalize_live(live->text)); !w) {
             problem += (problem.empty() ? "" : "; ") + std::string("cannot restore the value: ") + w.error().message;
+        }
+        ++m_bounds;
         if (moved && !m_tree.write("net.ipv4.ip_local_port_range", *moved))
             problem += "; cannot restore net.ipv4.ip_local_port_range";
         if (!problem.empty()) return fail(p, problem);
-        ok(p, facts + ", kernel bounds hold");
+        ok(p, facts + ", kernel bounds hold" +
+                  (hazardous_max(key) ? std::string(" (the maximum itself not written: it would act on the VM or could not be undone)") : ""));
     }
 
     // Returns "" when the bounds hold.
@@ -182,7 +310,7 @@ class Checker {
                 p.out_of_range != sysknob::kernel::OutOfRange::clamp)
                 out += "bound " + v + " read back as '" + sysknob::model::normalize_live(back->text) + "'; ";
         };
-        auto expect_refuse = [&](const std::string& v) {
+        auto expect_refuse = [&](const std::string& v, bool above) {
             auto w = m_tree.write(key, v);
             if (w) {
                 auto back = m_tree.read(key, sysknob::ports::Intent::read);
@@ -191,29 +319,34 @@ class Checker {
                     out += "one past the bound, " + v + ", was accepted (reads '" + b + "'); ";
                 return;
             }
-            if (w.error().code != EINVAL)
-                out += v + " refused with '" + w.error().message + "', not EINVAL; ";
+            // erange: one past the maximum fails with ERANGE, below the minimum still EINVAL.
+            int want = p.out_of_range == sysknob::kernel::OutOfRange::erange && above ? ERANGE : EINVAL;
+            if (w.error().code != want)
+                out += v + " refused with '" + w.error().message + "', not " +
+                       (want == ERANGE ? "ERANGE" : "EINVAL") + "; ";
         };
         if (p.has_min) expect_accept(std::to_string(p.min));
-        if (p.has_max) expect_accept(std::to_string(p.max));
+        if (p.has_max && !hazardous_max(key)) expect_accept(std::to_string(p.max));
         // A jiffies bound is INT_MAX / CONFIG_HZ, given for HZ=1000: one
         // past it is refused only there, so it is not tried.
         if (p.out_of_range != sysknob::kernel::OutOfRange::hz) {
-            if (p.has_min) expect_refuse(one_past(p.min, -1));
-            if (p.has_max) expect_refuse(one_past(p.max, +1));
+            if (p.has_min) expect_refuse(one_past(p.min, -1), false);
+            if (p.has_max) expect_refuse(one_past(p.max, +1), true);
         }
         return out;
     }
 
     const Options& m_o;
     sysknob::ports::SysctlTree& m_tree;
-    int m_ok = 0, m_failed = 0, m_skipped = 0;
+    int m_ok = 0, m_failed = 0, m_skipped = 0, m_machine = 0, m_bounds = 0;
 };
 
 int usage()
 {
-    std::cerr << "usage: catalogue_check [--namespace net|ipc|user|uts|global] [--child-netns rw|ro|absent|any]\n"
-                 "                       [--release R] [--key KEY] [--write --outside-netns NSREF|none]\n";
+    std::cerr << "usage: catalogue_check [--namespace net|ipc|user|uts|global|any] [--child-netns rw|ro|absent|any]\n"
+                 "                       [--release R] [--key KEY] [--write --outside-netns NSREF|none]\n"
+                 "                       [--boot-values FILE] [--expect KEY=VALUE]... [--claims]\n"
+                 "                       [--expect-claim KEY=STATE]... [--unbounded KEY]...\n";
     return 64;
 }
 
@@ -237,6 +370,34 @@ int main(int argc, char** argv)
             o.outside_netns = value();
         else if (args[i] == "--write")
             o.write = true;
+        else if (args[i] == "--claims")
+            o.claims = true;
+        else if (args[i] == "--unbounded")
+            o.unbounded.insert(value());
+        else if (args[i] == "--expect-claim") {
+            std::string kv = value();
+            auto eq = kv.find('=');
+            if (eq == std::string::npos) return usage();
+            o.expect_claim[kv.substr(0, eq)] = kv.substr(eq + 1);
+        }
+        else if (args[i] == "--expect") {
+            std::string kv = value();
+            auto eq = kv.find('=');
+            if (eq == std::string::npos) return usage();
+            o.expect[kv.substr(0, eq)] = kv.substr(eq + 1);
+        } else if (args[i] == "--boot-values") {
+            std::ifstream in(value());
+            if (!in) {
+                std::cerr << "catalogue_check: cannot read " << args[i] << "\n";
+                return 1;
+            }
+            std::string line;
+            while (std::getline(in, line)) {
+                auto sp = line.find(' ');
+                if (sp == std::string::npos) continue;
+                o.boot_values[line.substr(0, sp)] = sysknob::model::normalize_live(line.substr(sp + 1));
+            }
+        }
         else
             return usage();
     }

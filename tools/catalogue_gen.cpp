@@ -297,8 +297,8 @@ int main(int argc, char** argv)
         if (ctype == "u8" && (!min || !max || *min < 0 || *max > 255))
             die(where, "a u8 key needs kernel bounds inside 0..255");
         std::string oor = str("out_of_range");
-        if ((min || max) && oor != "einval" && oor != "clamp" && oor != "hz")
-            die(where, "out_of_range must be einval, clamp or hz when min or max is set");
+        if ((min || max) && oor != "einval" && oor != "erange" && oor != "clamp" && oor != "hz")
+            die(where, "out_of_range must be einval, erange, clamp or hz when min or max is set");
         std::string ns = str("namespace");
         static const std::set<std::string> nss = {"net", "ipc", "user", "uts", "global"};
         if (!nss.count(ns)) die(where, "namespace must be net, ipc, user, uts or global");
@@ -383,8 +383,10 @@ int main(int argc, char** argv)
         man << ".\n.br\n";
         if (min || max)
             man << "Kernel bounds: " << roff(range_text(min, max))
-                << (oor == "clamp" ? " (clamped beyond)" : oor == "hz" ? " (EINVAL beyond; max depends on CONFIG_HZ)"
-                                                                       : " (EINVAL beyond)")
+                << (oor == "clamp"    ? " (clamped beyond)"
+                    : oor == "hz"     ? " (EINVAL beyond; max depends on CONFIG_HZ)"
+                    : oor == "erange" ? " (ERANGE above, EINVAL below)"
+                                      : " (EINVAL beyond)")
                 << ".\n.br\n";
         if (amin || amax) man << "Advised: " << roff(range_text(amin, amax)) << ": " << roff(str("advice")) << ".\n.br\n";
         man << "Default: ";

@@ -113,7 +113,10 @@ bool is_zero(std::string_view text)
 
 class Replay {
   public:
-    Replay(const BootResult& result, const ReplayInput& input) : m_result(result), m_input(input)
+    // udev_first: udev's coldplug runs (udev_coldplug) come before the
+    // systemd-sysctl run, else after it.
+    Replay(const BootResult& result, const ReplayInput& input, bool udev_first = false)
+        : m_result(result), m_input(input), m_udev_first(udev_first)
     {
         for (const auto& a : result.table)
             m_in_table.insert(a.key);
@@ -124,14 +127,41 @@ class Replay {
 
     ReplayResult run()
     {
+        if (m_input.udev_coldplug && m_udev_first) coldplug();
         for (const auto& a : m_result.table)
             apply_entry(a, {});
+        if (m_input.udev_coldplug && !m_udev_first) coldplug();
         for (const auto& name : m_input.later_interfaces)
             later_interface(name);
-        return std::move(m_out);
+        return m_out;
     }
 
+    // The value a key ends at (as the kernel prints it), or none if unknown.
+    std::optional<std::string> final_value(const std::string& key) { return value_of(key); }
+
   private:
+    static std::vector<std::string> prefixes_of(const std::string& name)
+    {
+        std::vector<std::string> out;
+        for (const char* family : {"net.ipv4", "net.ipv6"}) {
+            out.push_back(std::string(family) + ".conf." + name);
+            out.push_back(std::string(family) + ".neigh." + name);
+        }
+        return out;
+    }
+
+    // udev's systemd-sysctl run for each interface present but lo
+    // (99-systemd.rules: ACTION=="add", SUBSYSTEM=="net", KERNEL!="lo").
+    void coldplug()
+    {
+        for (const auto& iface : m_input.interfaces) {
+            if (iface.name == "lo") continue;
+            auto prefixes = prefixes_of(iface.name);
+            for (const auto& a : m_result.table)
+                apply_entry(a, prefixes);
+        }
+    }
+
     std::optional<std::string> value_of(const std::string& key)
     {
         if (auto it = m_state.find(key); it != m_state.end()) return it->second;
@@ -181,7 +211,7 @@ class Replay {
              const std::string& trigger)
     {
         m_state[key] = text;
-        ReplayValue v{text, source, {}, {}, {}, false};
+        ReplayValue v{text, source, {}, {}, {}, false, false, {}, {}, {}, {}, {}};
         if (e != nullptr) {
             v.effect_id = std::string(e->id);
             v.trigger_key = trigger;
@@ -271,6 +301,7 @@ class Replay {
 
     const BootResult& m_result;
     const ReplayInput& m_input;
+    bool m_udev_first = false;
     std::set<std::string> m_in_table;
     std::vector<BootInterface> m_interfaces;
     std::vector<std::string> m_existing;
@@ -301,7 +332,43 @@ std::string kernel_text(std::string_view value)
 
 ReplayResult replay_boot(const BootResult& result, const ReplayInput& input)
 {
-    return Replay(result, input).run();
+    if (!input.udev_coldplug) return Replay(result, input).run();
+    // Both orders of udev's coldplug runs and systemd-sysctl; what differs
+    // is order_dependent.
+    Replay after(result, input, false), first(result, input, true);
+    ReplayResult out = after.run();
+    ReplayResult other = first.run();
+    std::set<std::string> keys;
+    for (const auto& kv : out.values)
+        keys.insert(kv.first);
+    for (const auto& kv : other.values)
+        keys.insert(kv.first);
+    for (const auto& key : keys) {
+        auto a = after.final_value(key);
+        auto f = first.final_value(key);
+        if (a == f) continue;
+        auto it = out.values.find(key);
+        if (it == out.values.end()) {
+            ReplayValue v = other.values.at(key);
+            v.value = a.value_or("");
+            it = out.values.emplace(key, std::move(v)).first;
+        }
+        ReplayValue& v = it->second;
+        v.order_dependent = true;
+        v.other_value = f.value_or("");
+        if (auto o = other.values.find(key); o != other.values.end()) {
+            v.other_source = o->second.source;
+            v.other_effect_id = o->second.effect_id;
+            v.other_trigger_key = o->second.trigger_key;
+            v.other_mechanism = o->second.mechanism;
+        }
+    }
+    for (const auto& k : other.unknown_before)
+        out.unknown_before.insert(k);
+    // A write skipped as equal in either order (udev's later run may write it).
+    for (const auto& kv : other.skipped_equal)
+        out.skipped_equal.insert(kv);
+    return out;
 }
 
 bool effect_can_reach(std::string_view key)
@@ -336,9 +403,24 @@ std::vector<Shadow> effect_shadows(const ReplayResult& replay, const util::Strin
     std::vector<Shadow> out;
     for (const auto& [key, our_value] : ours) {
         auto it = replay.values.find(key);
-        if (it == replay.values.end() || it->second.effect_id.empty()) continue;
-        const ReplayValue& v = it->second;
-        if (model::live_in_sync(v.value, our_value)) continue;
+        if (it == replay.values.end()) continue;
+        const ReplayValue& found = it->second;
+        // The outcome that is not ours. With udev_coldplug a key can end
+        // either way (order_dependent): then that is the other order's.
+        ReplayValue v = found;
+        if (found.order_dependent) {
+            bool value_ours = model::live_in_sync(found.value, our_value);
+            if (value_ours && model::live_in_sync(found.other_value, our_value)) continue;
+            if (value_ours) {
+                v.value = found.other_value;
+                v.source = found.other_source;
+                v.effect_id = found.other_effect_id;
+                v.trigger_key = found.other_trigger_key;
+                v.mechanism = found.other_mechanism;
+            }
+        } else if (v.effect_id.empty() || model::live_in_sync(v.value, our_value)) {
+            continue;
+        }
         // The value is the one the effect left (ip_forward = 1 leaves
         // conf.all.accept_redirects at 0), the file and line the write's.
         SysctlAssignment by = v.source;
@@ -355,6 +437,15 @@ std::vector<Shadow> effect_shadows(const ReplayResult& replay, const util::Strin
             if (skipped != replay.skipped_equal.end() && base_name(skipped->second.file) == our_fragment_name)
                 words += " (systemd-sysctl skips our write of " + key + ": at boot it already holds " + our_value + ")";
             words += "; this assumes " + iface + " has no IPv4 address yet when systemd-sysctl runs";
+        }
+        if (v.effect_id.empty()) words = "written by " + where;
+        if (found.order_dependent) {
+            auto segs = segments(key);
+            std::string iface = segs.size() == 5 ? std::string(segs[3]) : key;
+            words += "; this depends on the boot's order: udev's systemd-sysctl run for " + iface +
+                     " (99-systemd.rules, replayed for interfaces present at boot) is not ordered against "
+                     "systemd-sysctl.service: " + key + " ends at " + found.other_value + " when udev runs first, " +
+                     found.value + " when it runs after";
         }
         out.push_back(Shadow{key, our_value, by, false, ShadowScope::systemd, words});
     }

@@ -19,7 +19,14 @@
 //     `systemd-sysctl --prefix=/net/ipv4/conf/$name --prefix=/net/ipv4/neigh/$name
 //     --prefix=/net/ipv6/conf/$name --prefix=/net/ipv6/neigh/$name`: the device
 //     starts with conf.default's values (inetdev_init()/ipv6_add_dev() copy
-//     them), then its own keys and the globs that reach it are written.
+//     them), then its own keys and the globs that reach it are written;
+//   - at a real boot udev runs the same for every interface but lo that is
+//     already there (the "add" events systemd-udev-trigger replays), and
+//     nothing orders that run against systemd-sysctl.service. With
+//     udev_coldplug the replay is done both ways; a key that ends differently
+//     is order_dependent, with both values (the kernel lab saw both on one
+//     image: a default copy that lands when udev ran first, the interface's
+//     own line written again when it ran after).
 //
 // What /proc cannot show is modelled from the writes replayed: the kernel's
 // "this entry was written" bits (net/ipv4/devinet.c, cnf.state). An
@@ -58,6 +65,9 @@ struct ReplayInput {
     std::map<std::string, std::string> before;
     // Interfaces created after systemd-sysctl ran (the udev run for each).
     std::vector<std::string> later_interfaces;
+    // A real boot: udev's run for each interface present but lo, before or
+    // after systemd-sysctl (unordered). False for a plain systemd-sysctl run.
+    bool udev_coldplug = false;
 };
 
 struct ReplayValue {
@@ -67,6 +77,13 @@ struct ReplayValue {
     std::string trigger_key;     // the key written when an effect put it there
     std::string mechanism;       // the effect in words (empty when direct)
     bool created_later = false;  // an interface's value inherited at its creation
+    // udev_coldplug: the value differs with the order of udev's run for the
+    // interface and systemd-sysctl. `value` is the one when udev runs after,
+    // `other_value` when it runs first.
+    bool order_dependent = false;
+    std::string other_value;
+    SysctlAssignment other_source;  // what put other_value there
+    std::string other_effect_id, other_trigger_key, other_mechanism;
 };
 
 struct ReplayResult {

@@ -227,6 +227,8 @@ std::vector<boot::Shadow> effect_shadows_of(Env& env, const util::StringMap& our
             if (boot::glob_matches(a.key, k)) existing.insert(std::move(k));
     }
     input.existing_keys.assign(existing.begin(), existing.end());
+    // A real boot: udev runs systemd-sysctl for each interface present too.
+    input.udev_coldplug = true;
     auto replay = boot::replay_boot(model, input);
     return boot::effect_shadows(replay, ours, name);
 }

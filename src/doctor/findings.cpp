@@ -410,10 +410,15 @@ void conntrack(Rules& r, std::vector<Finding>& out)
     f.knobs.push_back({"net.netfilter.nf_conntrack_max", text_of(s, "net.netfilter.nf_conntrack_max"), num(new_max),
                        "entries beyond the maximum are refused and their packets dropped; each entry costs about "
                        "300 bytes of unswappable memory"});
+    // One bucket per entry: the kernel's own sizing since 5.15
+    // (net/netfilter/nf_conntrack_core.c nf_conntrack_init_start sets
+    // nf_conntrack_max = nf_conntrack_htable_size; the kernel lab measures
+    // max = buckets right after loading the module on 6.1 and 6.12).
     f.knobs.push_back({"net.netfilter.nf_conntrack_buckets", text_of(s, "net.netfilter.nf_conntrack_buckets"),
-                       num(new_max / 4),
-                       "raise the hash table with the maximum so chains stay short; writable only in the initial "
-                       "namespace, or as the nf_conntrack module's hashsize parameter"});
+                       num(new_max),
+                       "raise the hash table with the maximum, one bucket per entry as the kernel sizes it since "
+                       "5.15, so chains stay short; writable only in the initial namespace, or as the nf_conntrack "
+                       "module's hashsize parameter"});
     f.advice = "traffic that needs no tracking can be exempted (nftables 'notrack'); check for a connection leak "
                "before raising the limit";
     out.push_back(std::move(f));

@@ -19,6 +19,7 @@ enum class Namespace { net, ipc, user, uts, global };
 // What the kernel does with a value one past min/max.
 enum class OutOfRange {
     einval,  // the write fails with EINVAL and the value is unchanged
+    erange,  // above max the write fails with ERANGE (below min EINVAL); the value is unchanged (vm.dirty_bytes)
     clamp,   // the value is stored clamped or normalised (bridge-nf-call-*: any non-zero is 1)
     hz,      // EINVAL, but the bound depends on CONFIG_HZ (max is the HZ=1000 one)
 };

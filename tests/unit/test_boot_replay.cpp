@@ -193,3 +193,34 @@ TEST_CASE("an entry inherited as written takes no copies")
     CHECK(final_of(r, "net.ipv4.conf.eth0.rp_filter") == "<untouched>");
     CHECK(final_of(r, "net.ipv4.conf.eth0.arp_ignore") == "1");
 }
+
+TEST_CASE("at a real boot udev's run for a present interface is unordered: both outcomes, no claim")
+{
+    // The kernel lab's boot-effects tree: the profile's dummy0.log_martians =
+    // 0 equals the boot value, so systemd-sysctl skips it; a later file
+    // writes conf.default.log_martians = 1, copied into dummy0 (never
+    // written). udev's run for dummy0 (99-systemd.rules, coldplug) writes
+    // dummy0's own line again if it comes after: 0; before: the copy stays, 1.
+    auto m = model({{"90-sysknob.conf", "net.ipv4.conf.dummy0.log_martians = 0\nnet.ipv4.conf.lo.rp_filter = 0\n"},
+                    {"95-later.conf", "net.ipv4.conf.default.log_martians = 1\nnet.ipv4.conf.*.rp_filter = 2\n"}});
+    auto in = netns({{"lo", true, {}}, {"dummy0", false, {}}}, {"rp_filter", "log_martians"});
+    auto plain = replay_boot(m, in);
+    CHECK(final_of(plain, "net.ipv4.conf.dummy0.log_martians") == "1");  // systemd-sysctl alone
+    in.udev_coldplug = true;
+    auto r = replay_boot(m, in);
+    const auto& v = r.values.at("net.ipv4.conf.dummy0.log_martians");
+    CHECK(v.order_dependent);
+    CHECK(v.value == "0");        // udev after systemd-sysctl
+    CHECK(v.other_value == "1");  // udev first
+    // lo has no udev run (KERNEL!="lo") and its address: its skipped write
+    // leaves it alone either way.
+    CHECK(r.values.count("net.ipv4.conf.lo.rp_filter") == 0);
+    // The glob's write reaches dummy0 in both orders: not order-dependent.
+    CHECK(final_of(r, "net.ipv4.conf.dummy0.rp_filter") == "2");
+    CHECK_FALSE(r.values.at("net.ipv4.conf.dummy0.rp_filter").order_dependent);
+    // status reports it as "depends on the order", never as a certain override.
+    auto sh = effect_shadows(r, {{"net.ipv4.conf.dummy0.log_martians", "0"}}, "90-sysknob.conf");
+    REQUIRE(sh.size() == 1);
+    CHECK(sh[0].mechanism.find("depends on the boot's order") != std::string::npos);
+    CHECK(sh[0].by.value == "1");
+}

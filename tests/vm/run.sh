@@ -24,7 +24,7 @@ skip() {
 . "$LAB/lib/image.sh"
 . "$LAB/lib/boot.sh"
 for f in "$LAB"/scenarios/*.sh; do . "$f"; done
-SCENARIOS=(reboot powercut hostwide late-iface package)
+SCENARIOS=(reboot powercut hostwide late-iface package catalogue conntrack-full boot-effects)
 
 kernels=(6.1 6.12) wanted=() shell=0
 while [ $# -gt 0 ]; do
@@ -130,15 +130,18 @@ judge() {
 
 # Scenarios 1, 2, 4 and 5 are one chain of boots (scenarios/reboot.sh):
 # run together, they share the boots.
-chain=() runs=()
+# So are catalogue, conntrack-full and boot-effects (scenarios/facts.sh).
+chain=() runs=() FACTS_PARTS=()
 for scenario in "${wanted[@]}"; do
   case "$scenario" in
     reboot) chain+=("${REBOOT_PROFILES[@]}") ;;
     hostwide) chain+=(lab-hostwide) ;;
     late-iface) chain+=(lab-glob) ;;
+    catalogue|conntrack-full|boot-effects) FACTS_PARTS+=("$scenario") ;;
     *) runs+=("$scenario") ;;
   esac
 done
+[ ${#FACTS_PARTS[@]} -eq 0 ] || runs=(facts "${runs[@]}")
 [ ${#chain[@]} -eq 0 ] || runs=(reboot "${runs[@]}")
 CHAIN_PROFILES=("${chain[@]}")
 

@@ -24,14 +24,17 @@ VM_CMDLINE="console=ttyS0 root=/dev/vda rw panic=-1 loglevel=4 no_timer_check"
 # did not finish, a power cut that did not happen).
 host_check() { echo "$1 ${SEQ:-0} $2 ${*:3}" >>"$RD/host-checks"; [ "$1" = PASS ] || echo "  FAIL [$2] ${*:3}" >&2; }
 
-# vm_boot [--cut] SCENARIO/STEP [ARG,ARG...]: boots the guest once with the
-# step on the kernel command line and waits for it to power off. With
-# --cut, waits for the guest's "LAB-CUT" marker on the second serial port
-# instead and then SIGKILLs qemu: a power cut, whatever the guest had not
-# written to its disk is lost. Returns 1 if the boot did not end as asked.
+# vm_boot [--cut|--early] SCENARIO/STEP [ARG,ARG...]: boots the guest once
+# with the step on the kernel command line and waits for it to power off.
+# With --cut, waits for the guest's "LAB-CUT" marker on the second serial
+# port instead and then SIGKILLs qemu: a power cut, whatever the guest had
+# not written to its disk is lost. With --early, the initramfs starts
+# /lab/early-init (it saves the kernel's own /proc/sys values, then becomes
+# /sbin/init). Returns 1 if the boot did not end as asked.
 vm_boot() {
-  local cut=0
+  local cut=0 early=
   [ "$1" = --cut ] && { cut=1; shift; }
+  [ "$1" = --early ] && { early=" lab.init=/lab/early-init"; shift; }
   local step=$1 args=${2:-} t0 pid waited=0 ended=
   SEQ=$((SEQ + 1))
   local console=$RD/console-$SEQ.log marker=$RD/marker-$SEQ.log
@@ -39,7 +42,7 @@ vm_boot() {
   t0=$(date +%s)
   qemu-system-x86_64 -accel "$VM_ACCEL" -m "$VM_MEM" -smp "$VM_SMP" -nodefaults -no-reboot -display none \
     -kernel "$KDIR/vmlinuz" -initrd "$KDIR/initrd.img" \
-    -append "$VM_CMDLINE lab.step=$step lab.seq=$SEQ lab.args=$args" \
+    -append "$VM_CMDLINE$early lab.step=$step lab.seq=$SEQ lab.args=$args" \
     -drive "file=$DISK,format=raw,if=virtio,cache=writeback" \
     -serial "file:$console" -serial "file:$marker" >"$RD/qemu-$SEQ.log" 2>&1 &
   pid=$!

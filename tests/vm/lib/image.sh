@@ -15,7 +15,7 @@
 # modules, as on a freshly provisioned cloud host.
 declare -A KERNEL_META=([6.1]=linux-image-cloud-amd64 [6.12]=linux-image-6.12-cloud-amd64)
 SUITE=bookworm
-BASE_PKGS=systemd,systemd-sysv,kmod,procps,udev,iproute2,libsystemd0
+BASE_PKGS=systemd,systemd-sysv,kmod,procps,udev,iproute2,libsystemd0,nftables,jq
 MMDEBSTRAP_ARGS=(--variant=minbase --include="$BASE_PKGS" --components=main)
 IMAGE_SIZE=2G
 
@@ -31,7 +31,17 @@ fetch_kernel() {
   pkg=$(kernel_package "$flavour")
   [ -n "$pkg" ] || die "no package behind ${KERNEL_META[$flavour]} (apt-get update?)"
   KDIR=$VMC/kernels/$flavour
-  if [ -f "$KDIR/ready" ] && [ "$(cat "$KDIR/package")" = "$pkg" ]; then return 0; fi
+  # The initramfs is rebuilt when make_initramfs changes (its text is the
+  # stamp in "ready"); the kernel package is unpacked once.
+  local stamp
+  stamp=$(declare -f make_initramfs | sha256sum | cut -c1-16)
+  if [ -f "$KDIR/ready" ] && [ "$(cat "$KDIR/package")" = "$pkg" ]; then
+    # A cache moved from another directory leaves the link dangling; the
+    # base image's key hashes the package through it.
+    [ -e "$KDIR/deb" ] || ln -sf "$(ls "$VMC/kernels/${pkg}_"*.deb | head -n1)" "$KDIR/deb"
+    [ "$(cat "$KDIR/ready")" = "$stamp" ] || { make_initramfs "$KDIR" "$(cat "$KDIR/version")"; echo "$stamp" >"$KDIR/ready"; }
+    return 0
+  fi
   rm -rf "$KDIR"; mkdir -p "$KDIR"
   local deb
   deb=$(ls "$VMC/kernels/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
@@ -48,7 +58,7 @@ fetch_kernel() {
   cp "$KDIR/root/boot/vmlinuz-$ver" "$KDIR/vmlinuz"
   depmod -b "$KDIR/root" "$ver"
   make_initramfs "$KDIR" "$ver"
-  touch "$KDIR/ready"
+  echo "$stamp" >"$KDIR/ready"
 }
 
 # A busybox-static initramfs that loads what the root disk needs and
@@ -56,7 +66,9 @@ fetch_kernel() {
 # modules.dep (modprobe --show-depends): on 6.1 virtio_pci and virtio_blk
 # are modules with four dependencies; on 6.12 virtio_pci is built in and
 # modules are .ko.xz, which busybox insmod cannot read, so they are
-# decompressed here.
+# decompressed here. `lab.init=PATH` on the command line runs PATH of the
+# root file system instead of /sbin/init (the catalogue scenario's early
+# init, which reads the kernel's own values before any user space writes).
 make_initramfs() {
   local kdir=$1 ver=$2 ir=$1/initramfs line path n=0
   local -A seen=()
@@ -88,9 +100,11 @@ while read -r n name; do insmod "/lib/$n.ko" || echo "initramfs: insmod $name fa
 i=0
 while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 mount -t ext4 -o rw /dev/vda /newroot || { echo "initramfs: cannot mount /dev/vda"; exec sh; }
+init=/sbin/init
+for w in $(cat /proc/cmdline); do case "$w" in lab.init=*) init=${w#lab.init=} ;; esac; done
 umount /proc /sys
 mount --move /dev /newroot/dev
-exec switch_root /newroot /sbin/init
+exec switch_root /newroot "$init"
 EOF
   chmod 755 "$ir/init"
   (cd "$ir" && find . | cpio -o -H newc --quiet | gzip -1 >"$kdir/initrd.img")
@@ -151,15 +165,28 @@ base_image() {
 # SYSKNOB_FAULT is set. SYSKNOB_VM_DEB=path uses a given package instead.
 build_deb() {
   DEB=$VMC/sysknob.deb
-  if [ -n "${SYSKNOB_VM_DEB:-}" ]; then cp "$SYSKNOB_VM_DEB" "$DEB"; return 0; fi
   local b=$VMC/pkg launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # A build directory configured from another checkout (a shared cache) is
+  # refused by cmake: start it again (ccache keeps it quick).
+  grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$SRC" "$b/CMakeCache.txt" 2>/dev/null || rm -rf "$b"
   cmake -S "$SRC" -B "$b" -DCMAKE_INSTALL_PREFIX=/usr -DSYSKNOB_TESTS=OFF -DSYSKNOB_TEST_HOOKS=ON \
-    -DSYSKNOB_WERROR=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >"$VMC/deb-build.log" 2>&1 \
-    && cmake --build "$b" -j"$(nproc)" >>"$VMC/deb-build.log" 2>&1 \
-    && rm -f "$b"/sysknob_*.deb && (cd "$b" && cpack -G DEB >>"$VMC/deb-build.log" 2>&1) \
-    || { tail -n 40 "$VMC/deb-build.log" >&2; die "building the .deb failed"; }
-  cp "$(ls "$b"/sysknob_*.deb | head -n1)" "$DEB"
+    -DSYSKNOB_LAB_TOOLS=ON -DSYSKNOB_WERROR=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" \
+    >"$VMC/deb-build.log" 2>&1 || { tail -n 40 "$VMC/deb-build.log" >&2; die "configuring the build failed"; }
+  if [ -n "${SYSKNOB_VM_DEB:-}" ]; then
+    cp "$SYSKNOB_VM_DEB" "$DEB"
+    cmake --build "$b" -j"$(nproc)" --target catalogue_check boot_dump >>"$VMC/deb-build.log" 2>&1 \
+      || { tail -n 40 "$VMC/deb-build.log" >&2; die "building the lab tools failed"; }
+  else
+    cmake --build "$b" -j"$(nproc)" >>"$VMC/deb-build.log" 2>&1 \
+      && rm -f "$b"/sysknob_*.deb && (cd "$b" && cpack -G DEB >>"$VMC/deb-build.log" 2>&1) \
+      || { tail -n 40 "$VMC/deb-build.log" >&2; die "building the .deb failed"; }
+    cp "$(ls "$b"/sysknob_*.deb | head -n1)" "$DEB"
+  fi
+  # The guest's test tools (tools/catalogue_check.cpp, tools/boot_dump.cpp;
+  # SYSKNOB_LAB_TOOLS): not in the package, copied to /lab/bin.
+  mkdir -p "$VMC/labbin"
+  cp "$b/catalogue_check" "$b/boot_dump" "$VMC/labbin/"
 }
 
 # Loop mounts always go through these two, with the trap in run.sh
@@ -170,12 +197,19 @@ mount_image() { # mount_image IMG DIR [ro]
   mount -o loop${3:+,ro} "$1" "$2" || die "cannot loop-mount $1"
   MOUNTED+=("$2")
 }
+# A busy mount is retried before the lazy fallback: a lazily detached image
+# can be copied before its last writes reach it (measured: a per-run copy
+# held an empty /lab/early-init), so the image is synced either way.
 umount_all() {
-  local d
+  local d i
   for d in "${MOUNTED[@]}"; do
-    mountpoint -q "$d" 2>/dev/null && umount "$d" 2>/dev/null || umount -l "$d" 2>/dev/null || true
+    mountpoint -q "$d" 2>/dev/null || continue
+    sync -f "$d" 2>/dev/null || sync
+    for i in 1 2 3 4 5; do umount "$d" 2>/dev/null && break; sleep 1; done
+    ! mountpoint -q "$d" 2>/dev/null || umount -l "$d" 2>/dev/null || true
   done
   MOUNTED=()
+  sync
 }
 
 # installed_image: base image + the package + the lab's guest side. Sets
@@ -187,6 +221,7 @@ installed_image() {
   key=$( {
       echo "$BASE_IMG"
       sha256sum <"$DEB"
+      cat "$VMC/labbin/catalogue_check" "$VMC/labbin/boot_dump" | sha256sum
       find "$SRC/tests/vm/guest" "$SRC/tests/vm/profiles" "$SRC/tests/vm/lib/expect.py" "$SRC/profiles" \
         -type f -print0 | sort -z | xargs -0 sha256sum
       if [ -f "$VMC/previous.deb" ]; then sha256sum <"$VMC/previous.deb"; fi
@@ -201,6 +236,11 @@ installed_image() {
   cp "$DEB" "$m/lab/pkg/sysknob.deb"
   if [ -f "$VMC/previous.deb" ]; then cp "$VMC/previous.deb" "$m/lab/pkg/previous.deb"; fi
   cp -r "$SRC/tests/vm/guest/." "$m/lab/"
+  mkdir -p "$m/lab/bin" "$m/lab/kconfig"
+  cp "$VMC/labbin/catalogue_check" "$VMC/labbin/boot_dump" "$m/lab/bin/"
+  # Each kernel's build configuration: the catalogue scenario compares the
+  # defaults that come from it (kernel.sysrq, dmesg_restrict, ...).
+  for f in "${!KERNEL_META[@]}"; do cp "$VMC/kernels/$f/root/boot/config-"* "$m/lab/kconfig/"; done
   mkdir -p "$m/lab/profiles"
   cp "$SRC"/tests/vm/profiles/*.toml "$m/lab/profiles/"
   # Local profiles, found by name like an admin's own (sysknob list).
