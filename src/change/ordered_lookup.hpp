@@ -1,5 +1,5 @@
 #pragma once
-// Look-ups in a std::map by keys that mostly come in the map's own order:
+// Look-ups in a sorted map (std::map, util::StringMap) by keys that mostly come in the map's own order:
 // the plan's items are in key order within each write rank, the old
 // baseline is a map by key. A cursor that steps forward answers those in
 // amortised O(1); any other key falls back to find(). The one fast path
@@ -17,7 +17,7 @@ template <typename Map> class OrderedLookup {
     explicit OrderedLookup(const Map& map) : m_map(map), m_cursor(map.begin()) {}
 
     // map.find(key), the same result.
-    typename Map::const_iterator find(const typename Map::key_type& key)
+    template <typename Key> typename Map::const_iterator find(const Key& key)
     {
         // A few steps forward cover the keys of ours that the map lacks
         // between two it has; a longer way (a new write rank starts back at
