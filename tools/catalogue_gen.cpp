@@ -190,8 +190,8 @@ int generate_effects(const char* in, const char* out_path)
         if (except.empty()) body << "\"\"";
         body << "};\nconstexpr EffectTarget " << name << "_targets[] = {";
         for (size_t i = 0; i < targets.size(); ++i) {
-            if (values[i] != "same" && values[i] != "negate") {
-                std::cerr << where(node) << ": '" << id << "': values must be \"same\" or \"negate\"\n";
+            if (values[i] != "same" && values[i] != "negate" && values[i] != "zero") {
+                std::cerr << where(node) << ": '" << id << "': values must be \"same\", \"negate\" or \"zero\"\n";
                 return 1;
             }
             if (!has_entry && targets[i].find("{entry}") != std::string::npos) {

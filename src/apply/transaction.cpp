@@ -1,18 +1,36 @@
 #include "apply/transaction.hpp"
 
+#include <algorithm>
+
+#include "apply/coupled.hpp"
+#include "boot/boot_replay.hpp"
+
 namespace sysknob::apply {
 
-Result<void> undo_live(const std::vector<LiveChange>& written, ports::SysctlTree& tree)
+Result<void> undo_live(const std::vector<LiveChange>& written, ports::SysctlTree& tree,
+                       const std::vector<LiveChange>& coupled)
 {
+    std::vector<LiveChange> restores = written;
+    if (!coupled.empty()) {
+        for (const auto& c : coupled) {
+            bool zeroed = std::any_of(written.begin(), written.end(), [&](const LiveChange& w) {
+                auto keys = boot::zeroed_by(w.key);
+                return std::find(keys.begin(), keys.end(), c.key) != keys.end();
+            });
+            if (zeroed) restores.push_back(c);
+        }
+        drop_implied_restores(restores, RestoreSide::from);
+    }
     Result<void> first = {};
-    for (auto it = written.rbegin(); it != written.rend(); ++it) {
+    for (auto it = restores.rbegin(); it != restores.rend(); ++it) {
         auto r = tree.write(it->key, it->from);
         if (!r && first) first = r;
     }
     return first;
 }
 
-Result<void> write_live(const std::vector<LiveChange>& changes, ports::SysctlTree& tree, const WrittenHook& hook)
+Result<void> write_live(const std::vector<LiveChange>& changes, ports::SysctlTree& tree, const WrittenHook& hook,
+                        const std::vector<LiveChange>& coupled)
 {
     std::vector<LiveChange> written;
     written.reserve(changes.size());
@@ -20,7 +38,7 @@ Result<void> write_live(const std::vector<LiveChange>& changes, ports::SysctlTre
         auto r = tree.write(c.key, c.to);
         if (!r) {
             Error e = r.error();
-            auto undone = undo_live(written, tree);
+            auto undone = undo_live(written, tree, coupled);
             if (!undone) {
                 e.message += "; could not put back every earlier value (" + undone.error().message + ")";
             } else if (!written.empty()) {

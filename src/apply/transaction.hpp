@@ -21,11 +21,16 @@ using WrittenHook = std::function<void(const LiveChange&)>;
 
 // Writes all changes in order. On failure: undoes the written ones in
 // reverse order and returns an error naming the key, value and the kernel's
-// reason (plus any key that could not be put back).
-Result<void> write_live(const std::vector<LiveChange>& changes, ports::SysctlTree& tree, const WrittenHook& hook = {});
+// reason (plus any key that could not be put back). `coupled` are the keys
+// the writes set to 0 as a side effect, with their values before
+// (apply/coupled.hpp): the undo puts them back too.
+Result<void> write_live(const std::vector<LiveChange>& changes, ports::SysctlTree& tree, const WrittenHook& hook = {},
+                        const std::vector<LiveChange>& coupled = {});
 
-// Writes each change's `from` value, last first; keeps going on errors and
-// returns the first one.
-Result<void> undo_live(const std::vector<LiveChange>& written, ports::SysctlTree& tree);
+// Writes each change's `from` value, last first, with the coupled keys a
+// written one had zeroed, leaving out what another write restores already
+// (apply/coupled.hpp); keeps going on errors and returns the first one.
+Result<void> undo_live(const std::vector<LiveChange>& written, ports::SysctlTree& tree,
+                       const std::vector<LiveChange>& coupled = {});
 
 }  // namespace sysknob::apply

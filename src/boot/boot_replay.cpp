@@ -230,7 +230,9 @@ class Replay {
             if (std::find(e.except.begin(), e.except.end(), b->entry) != e.except.end()) continue;
             if (e.when == EffectWhen::change && old && *old == text) continue;
             for (const auto& target : e.targets) {
-                std::string value = target.value == EffectValue::same ? text : (is_zero(text) ? "1" : "0");
+                std::string value = target.value == EffectValue::same     ? text
+                                    : target.value == EffectValue::negate ? (is_zero(text) ? "1" : "0")
+                                                                          : "0";
                 bool per_if = target.key.find("{if}") != std::string_view::npos;
                 if (e.action == EffectAction::mark_written) {
                     m_written.insert(substitute(target.key, *b));
@@ -381,6 +383,17 @@ bool effect_can_reach(std::string_view key)
         }
     }
     return false;
+}
+
+std::vector<std::string_view> zeroed_by(std::string_view written)
+{
+    std::vector<std::string_view> out;
+    for (const auto& e : write_effects()) {
+        if (e.action != EffectAction::set || e.trigger != written) continue;
+        for (const auto& t : e.targets)
+            if (t.value == EffectValue::zero) out.push_back(t.key);
+    }
+    return out;
 }
 
 bool effect_reaches(std::string_view written, std::string_view target)

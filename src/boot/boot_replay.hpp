@@ -110,6 +110,11 @@ std::vector<Shadow> effect_shadows(const ReplayResult& replay, const util::Strin
 // Whether some write effect can change `key` (it is a target of one).
 bool effect_can_reach(std::string_view key);
 
+// The keys a write of `written` sets to 0 through a side effect (the
+// writeback pairs: vm.dirty_background_bytes and _ratio, vm.dirty_bytes and
+// _ratio); exact keys, in the table's order.
+std::vector<std::string_view> zeroed_by(std::string_view written);
+
 // Whether a write of `written` can change `target` through a side effect
 // (copy or set; a copy only reaches a target never written, which /proc
 // cannot tell, so it counts).

@@ -10,7 +10,7 @@ namespace sysknob::boot {
 
 enum class EffectWhen { write, change };
 enum class EffectAction { mark_written, copy_to_unwritten, set };
-enum class EffectValue { same, negate };
+enum class EffectValue { same, negate, zero };
 
 struct EffectTarget {
     std::string_view key;  // may hold "{if}" and "{entry}"

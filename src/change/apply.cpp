@@ -24,13 +24,13 @@ Result<void> refuse_if_pending(Env& env, bool changing)
 Result<snapshot::Snapshot> apply_prepared(Env& env, Prepared& p, size_t keep, std::vector<std::string>& notes)
 {
     const auto& r = p.loaded.load.resolved;
-    TRY(auto snap, new_snapshot(env, "apply"));
+    TRY(auto snap, new_snapshot(env, snapshot::Kind::apply));
     snap.profiles = r.names;
     for (const auto& f : r.files)
         if (auto text = util::read_file(f, profile::k_max_profile_bytes)) snap.profile_content.emplace_back(f, *text);
     if (auto done = execute_change(env, p.change, snap, r.display_name(), &notes); !done) {
         Error e = done.error();
-        if (snap.status == "failed") e.message += " (snapshot " + std::to_string(snap.id) + " marked failed)";
+        if (snap.status == snapshot::Status::failed) e.message += " (snapshot " + std::to_string(snap.id) + " marked failed)";
         return tl::unexpected(e);
     }
     if (auto pr = SnapshotStore(env.files).prune(keep, snap.id); !pr)

@@ -74,7 +74,7 @@ Result<void> run_entries(Env& env, const std::vector<EntryChange>& changes, cons
         }
         const std::string shown = env.files.display(c.path);
         env.events.journal(
-            {describe(c, shown) + " (" + snap.kind + ", snapshot " + sid + ")", "", "", shown, profile_name, sid});
+            {describe(c, shown) + " (" + std::string(snapshot::kind_name(snap.kind)) + ", snapshot " + sid + ")", "", "", shown, profile_name, sid});
         env.events.step(step_name(c.action));
     }
     return {};

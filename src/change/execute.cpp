@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "apply/coupled.hpp"
 #include "change/entries.hpp"
 #include "change/snapshot_store.hpp"
 #include "model/value.hpp"
@@ -17,7 +18,7 @@ Result<ports::FileState> read_managed(Env& env, const std::string& path)
     return st;
 }
 
-Result<snapshot::Snapshot> new_snapshot(Env& env, const std::string& kind)
+Result<snapshot::Snapshot> new_snapshot(Env& env, snapshot::Kind kind)
 {
     SnapshotStore store(env.files);
     snapshot::Snapshot s;
@@ -33,15 +34,15 @@ Result<snapshot::Snapshot> new_snapshot(Env& env, const std::string& kind)
 int rollback_target(const std::vector<snapshot::Snapshot>& all)
 {
     for (auto it = all.rbegin(); it != all.rend(); ++it)
-        if (it->kind == "apply" && !it->undone && it->status != "failed") return it->id;
+        if (it->kind == snapshot::Kind::apply && !it->undone && it->status != snapshot::Status::failed) return it->id;
     return 0;
 }
 
 std::string pending_message(const std::vector<snapshot::Snapshot>& all)
 {
     for (const auto& s : all)
-        if (s.status == "pending")
-            return "snapshot " + std::to_string(s.id) + " (" + s.kind + " of " +
+        if (s.status == snapshot::Status::pending)
+            return "snapshot " + std::to_string(s.id) + " (" + snapshot::kind_name(s.kind) + " of " +
                    (s.profiles.empty() ? std::string("?") : s.profiles.front()) + " at " + s.created +
                    ") did not finish: the system may be half-changed; run `sysknob rollback " + std::to_string(s.id) +
                    "` to restore the state before it, or `sysknob rollback --discard " + std::to_string(s.id) +
@@ -69,6 +70,11 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
     SnapshotStore store(env.files);
     for (const auto& c : change.live)
         snap.keys.push_back(snapshot::KeyState{c.key, c.from});
+    // Keys our writes set to 0 through the kernel (the writeback pairs):
+    // recorded too, so that a rollback or an undo can put them back.
+    const auto coupled = apply::coupled_before(change.live, env.tree);
+    for (const auto& c : coupled)
+        snap.keys.push_back(snapshot::KeyState{c.key, c.from});
     for (const auto& f : change.files) {
         if (!persist::is_managed_path(f.path))
             return fail("refusing to write '" + f.path + "': not a file sysknob manages", EPERM);
@@ -83,7 +89,7 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
         snap.modules.push_back(snapshot::ModuleRecord{l.name, "load"});
     for (const auto& p : change.params)
         snap.params.push_back(snapshot::ParamRecord{p.module, p.param, p.from, ""});
-    snap.status = "pending";
+    snap.status = snapshot::Status::pending;
     std::string pending_text = snapshot::serialize(snap);
     if (auto r = store.save_text(snap.id, pending_text); !r) {
         // No snapshot, no change: the caller must not claim one was marked failed.
@@ -94,12 +100,13 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
     env.events.step("snapshot-written");
 
     auto mark_failed = [&](const Error& e) -> Result<void> {
-        snap.status = "failed";
+        snap.status = snapshot::Status::failed;
         snap.reason = e.message;
         if (auto r = store.save(snap); !r) env.events.error(r.error().message);
         return tl::unexpected(e);
     };
-    std::string sid = std::to_string(snap.id);
+    const std::string sid = std::to_string(snap.id);
+    const std::string kind = snapshot::kind_name(snap.kind);
     bool resave = false;  // the pending text no longer describes the snapshot
 
     // 1. Modules, before the first write: the keys they bring exist only then.
@@ -112,7 +119,7 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
         std::erase_if(snap.modules, [](const snapshot::ModuleRecord& m) { return m.action == "load"; });
         for (const auto& m : loaded) {
             snap.modules.push_back(snapshot::ModuleRecord{m, "load"});
-            env.events.journal({"loaded module '" + m + "' (" + snap.kind + ", snapshot " + sid + "; host-wide)", "",
+            env.events.journal({"loaded module '" + m + "' (" + kind + ", snapshot " + sid + "; host-wide)", "",
                                 "", m, profile_name, sid});
         }
         // Recorded before anything else changes: a crash from here on
@@ -163,7 +170,7 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
         for (const auto& p : change.params) {
             snap.params.push_back(snapshot::ParamRecord{p.module, p.param, p.from, p.kept});
             env.events.journal({"set module parameter '" + p.module + "." + p.param + "' from '" + p.from + "' to '" +
-                                    p.kept + "' (" + snap.kind + ", snapshot " + sid + "; host-wide)",
+                                    p.kept + "' (" + kind + ", snapshot " + sid + "; host-wide)",
                                 "", p.from, p.kept, profile_name, sid});
         }
         pending_text.clear();
@@ -176,11 +183,12 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
 
     auto hook = [&](const apply::LiveChange& c) {
         env.events.journal(
-            {"set '" + c.key + "' from '" + c.from + "' to '" + c.to + "' (" + snap.kind + ", snapshot " + sid + ")",
+            {"set '" + c.key + "' from '" + c.from + "' to '" + c.to + "' (" + kind + ", snapshot " + sid + ")",
              c.key, c.from, c.to, profile_name, sid});
         env.events.step("live-write");
     };
-    if (auto r = apply::write_live(change.live, env.tree, hook); !r) return undo_params_and_modules(r.error());
+    if (auto r = apply::write_live(change.live, env.tree, hook, coupled); !r)
+        return undo_params_and_modules(r.error());
 
     std::vector<std::string> done;
     for (const auto& f : change.files) {
@@ -188,13 +196,13 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
         auto r = f.remove ? env.files.remove(f.path) : env.files.write(f.path, f.content, f.mode);
         if (!r) {
             Error e = r.error();
-            auto undo = apply::undo_live(change.live, env.tree);
+            auto undo = apply::undo_live(change.live, env.tree, coupled);
             restore_files(env, snap, done);
             e.message += undo ? "; live values and files were put back" : "; could not put back every live value";
             return undo_params_and_modules(e);
         }
         std::string real = env.files.display(f.path);
-        env.events.journal({(f.remove ? "removed '" : "wrote '") + real + "' (" + snap.kind + ", snapshot " + sid + ")",
+        env.events.journal({(f.remove ? "removed '" : "wrote '") + real + "' (" + kind + ", snapshot " + sid + ")",
                             "", "", real, profile_name, sid});
     }
     // Take-over's entries once the fragment that replaces them is written.
@@ -211,13 +219,13 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
         std::vector<std::string> kept;
         for (const auto& m : apply::unload_unused(change.unload, env.modules, kept)) {
             snap.modules.push_back(snapshot::ModuleRecord{m, "unload"});
-            env.events.journal({"unloaded module '" + m + "' (" + snap.kind + ", snapshot " + sid + "; host-wide)", "",
+            env.events.journal({"unloaded module '" + m + "' (" + kind + ", snapshot " + sid + "; host-wide)", "",
                                 "", m, profile_name, sid});
         }
         if (notes) notes->insert(notes->end(), kept.begin(), kept.end());
         pending_text.clear();
     }
-    snap.status = "committed";
+    snap.status = snapshot::Status::committed;
     std::string committed_text =
         pending_text.empty() ? std::string() : snapshot::restatus(std::move(pending_text), snap.status);
     TRY_VOID(committed_text.empty() ? store.save(snap) : store.save_text(snap.id, committed_text));

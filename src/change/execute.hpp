@@ -23,7 +23,7 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
                             std::vector<std::string>* notes = nullptr);
 
 // Snapshot skeleton: the next id, and time, user, host and kernel from the Host port.
-Result<snapshot::Snapshot> new_snapshot(Env& env, const std::string& kind);
+Result<snapshot::Snapshot> new_snapshot(Env& env, snapshot::Kind kind);
 
 // Newest not-undone apply snapshot (committed or pending), or 0.
 int rollback_target(const std::vector<snapshot::Snapshot>& all);

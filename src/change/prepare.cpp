@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <set>
 
+#include "apply/coupled.hpp"
 #include "boot/boot_replay.hpp"
 #include "change/execute.hpp"
+#include "change/ordered_lookup.hpp"
 #include "kernel/catalogue.hpp"
 #include "kernel/conntrack.hpp"
 #include "kernel/expand.hpp"
 #include "kernel/order.hpp"
 #include "model/key.hpp"
+#include "model/value.hpp"
 #include "persist/fragments.hpp"
 #include "persist/paths.hpp"
 #include "util/strings.hpp"
@@ -98,7 +101,7 @@ std::vector<std::string> needed_modules(Env& env, const model::ResolvedProfile& 
             // reno is part of the TCP core (net/ipv4/tcp_cong.c, tcp_reno).
             if (cc == "reno") continue;
             auto st = env.modules.state("tcp_" + cc);
-            if (st && *st == ports::ModuleState::builtin) continue;
+            if (ports::is_builtin(st)) continue;
             // The kernel lists every registered congestion control, built in
             // or loaded, in tcp_available_congestion_control
             // (tcp_get_available_congestion_control(), net/ipv4/tcp_cong.c).
@@ -150,7 +153,7 @@ std::vector<persist::ModuleOption> module_options(Env& env, const model::Resolve
                 continue;
             }
             auto st = env.modules.state(m.name);
-            bool builtin = st && *st == ports::ModuleState::builtin;
+            bool builtin = ports::is_builtin(st);
             auto next_time = [&](const std::string& why) {
                 warnings.push_back("'" + m.name + "." + param.name + "=" + value + "' " + why +
                                    ": it takes effect at the next module load or boot" +
@@ -312,10 +315,12 @@ Result<Prepared> prepare(Env& env, Loaded loaded, const PrepareOptions& o)
     ns.priority = o.priority;
     for (const auto& s : r.settings)  // the state file groups each glob's keys under it
         if (model::key_has_glob(s.key)) ns.globs.push_back(s.key);
-    // The items come in key order within each write rank, so the keys map
-    // is filled at its end: amortised O(1) per key, for globs over
+    // The items come in key order within each write rank, so the maps are
+    // filled at their end and the old baseline is looked up with a cursor
+    // (change/ordered_lookup.hpp): amortised O(1) per key, for globs over
     // thousands of interfaces.
     const auto& old_baseline = p.old_state.baseline;
+    OrderedLookup old_baseline_of(old_baseline);
     // The new baseline: the old baseline of each key this profile sets, and
     // the live value of each key it changes for the first time (with
     // --persist-only, the old baseline as it is). It equals the old one when
@@ -332,7 +337,7 @@ Result<Prepared> prepare(Env& env, Loaded loaded, const PrepareOptions& o)
             p.change.after_load.push_back({item.key, "", item.desired});
             continue;
         }
-        bool had = old_baseline.count(item.key) != 0;
+        bool had = old_baseline_of.find(item.key) != old_baseline.end();
         baseline_kept += had;
         if (item.status == plan::Status::change && !o.persist_only) {
             baseline_grows = baseline_grows || !had;
@@ -342,9 +347,10 @@ Result<Prepared> prepare(Env& env, Loaded loaded, const PrepareOptions& o)
     const bool baseline_same = o.persist_only || (!baseline_grows && baseline_kept == old_baseline.size());
     auto build_baseline = [&] {
         if (o.persist_only) ns.baseline = old_baseline;
+        old_baseline_of.rewind();
         for (const auto& item : p.plan.items) {
             if (item.restore || !item.after_load.empty()) continue;
-            if (auto it = old_baseline.find(item.key); it != old_baseline.end())
+            if (auto it = old_baseline_of.find(item.key); it != old_baseline.end())
                 ns.baseline.insert_or_assign(ns.baseline.end(), item.key, it->second);
             if (item.status == plan::Status::change && !o.persist_only) ns.baseline.emplace(item.key, item.raw_live);
         }
@@ -372,6 +378,16 @@ Result<Prepared> prepare(Env& env, Loaded loaded, const PrepareOptions& o)
             }
         }
     }
+
+    // The kernel keeps one of a writeback pair in effect: writing one member
+    // sets the other to 0 (schemas/write_effects.toml). Said when it moves
+    // a value; the snapshot records it and rollback puts it back.
+    for (const auto& c : apply::coupled_before(p.change.live, env.tree))
+        if (!model::live_in_sync(c.from, "0"))
+            for (const auto& w : p.change.live)
+                if (auto z = boot::zeroed_by(w.key); std::find(z.begin(), z.end(), c.key) != z.end())
+                    p.warnings.push_back("writing '" + w.key + "' sets '" + c.key + "' (now " + c.from +
+                                         ") to 0: the kernel keeps one of the pair in effect; rollback restores it");
 
     auto options = module_options(env, r, loading, !o.persist_only && p.module_errors.empty(), p);
     ns.modules = p.boot_modules;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "apply/coupled.hpp"
 #include "change/apply.hpp"
 #include "change/entries.hpp"
 #include "change/execute.hpp"
@@ -71,6 +72,10 @@ Result<ChangeSet> plan_restore(Env& env, const snapshot::Snapshot& target)
         }
     }
     TRY(change.entries, entries_to_restore(env, target));
+    // Of a coupled pair (a write of one sets the other to 0), only the
+    // member that goes back to a value other than 0 is written: the kernel
+    // zeroes the other, and may refuse 0 for it (vm.dirty_background_bytes).
+    apply::drop_implied_restores(change.live, apply::RestoreSide::to);
     // state.json last, so an interrupted rollback still shows as pending.
     std::stable_partition(change.files.begin(), change.files.end(),
                           [](const FileChange& f) { return f.path != persist::k_state_file; });
@@ -89,19 +94,19 @@ void finish(Env& env, const SnapshotStore& store, snapshot::Snapshot& target, co
     for (const auto& e : target.entries)
         env.files.remove_stale_temporary(e.path);
     target.undone = true;
-    if (target.status == "pending") {
-        target.status = "failed";
+    if (target.status == snapshot::Status::pending) {
+        target.status = snapshot::Status::failed;
         target.reason = "interrupted; rolled back by snapshot " + std::to_string(snap.id);
     }
     if (auto r = store.save(target); !r) warn(r.error());
     for (int sid : superseded) {
         if (auto old = store.load(sid)) {
-            old->status = "failed";
+            old->status = snapshot::Status::failed;
             old->reason = "interrupted; finished by snapshot " + std::to_string(snap.id);
             if (auto r = store.save(*old); !r) warn(r.error());
         }
     }
-    if (target.kind == "rollback" && target.undoes) {
+    if (target.kind == snapshot::Kind::rollback && target.undoes) {
         // Rolling back a rollback redoes the change it undid.
         if (auto redone = store.load(target.undoes)) {
             redone->undone = false;
@@ -127,10 +132,10 @@ Result<RollbackOutcome> rollback(Env& env, const RollbackRequest& request)
     TRY(auto target, store.load(id));
 
     if (request.discard) {
-        if (target.status != "pending")
+        if (target.status != snapshot::Status::pending)
             return fail("snapshot " + std::to_string(id) + " is not pending; only an unfinished change can be discarded",
                         EINVAL);
-        target.status = "failed";
+        target.status = snapshot::Status::failed;
         target.reason = "discarded by the operator; the state it left was kept";
         TRY_VOID(store.save(target));
         out.discarded = true;
@@ -140,26 +145,26 @@ Result<RollbackOutcome> rollback(Env& env, const RollbackRequest& request)
     // this one: running it again finishes its work (it is marked failed below).
     std::vector<int> superseded;
     for (const auto& s : all) {
-        if (s.status != "pending" || s.id == id) continue;
-        if (s.kind == "rollback" && s.undoes == id) {
+        if (s.status != snapshot::Status::pending || s.id == id) continue;
+        if (s.kind == snapshot::Kind::rollback && s.undoes == id) {
             superseded.push_back(s.id);
             continue;
         }
         return fail(pending_message({s}), EBUSY);
     }
-    if (target.status == "failed")
+    if (target.status == snapshot::Status::failed)
         return fail("snapshot " + std::to_string(id) +
                         " recorded a change that failed and was undone; nothing to roll back",
                     EINVAL);
 
     // Validate the whole snapshot before the first change.
     TRY(out.change, plan_restore(env, target));
-    TRY(out.snap, new_snapshot(env, "rollback"));
+    TRY(out.snap, new_snapshot(env, snapshot::Kind::rollback));
     out.snap.undoes = id;
     out.snap.profiles = {"rollback-of-" + std::to_string(id)};
     if (auto r = execute_change(env, out.change, out.snap, "rollback", &out.notes); !r) {
         Error e = r.error();
-        if (out.snap.status == "failed") e.message += " (snapshot " + std::to_string(out.snap.id) + " marked failed)";
+        if (out.snap.status == snapshot::Status::failed) e.message += " (snapshot " + std::to_string(out.snap.id) + " marked failed)";
         return tl::unexpected(e);
     }
     finish(env, store, target, out.snap, superseded, request.keep);

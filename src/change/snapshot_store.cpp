@@ -26,7 +26,7 @@ Result<std::optional<snapshot::Snapshot>> SnapshotStore::load_if_pending(int id)
     TRY(auto text, m_files.read_snapshot(id));
     if (text.find("\"status\": \"pending\"") == std::string::npos) return std::optional<snapshot::Snapshot>{};
     TRY(auto s, parse_checked(id, text));
-    if (s.status != "pending") return std::optional<snapshot::Snapshot>{};
+    if (s.status != snapshot::Status::pending) return std::optional<snapshot::Snapshot>{};
     return std::optional<snapshot::Snapshot>(std::move(s));
 }
 

@@ -6,6 +6,7 @@
 
 #include "change/prepare.hpp"
 #include "change/snapshot_store.hpp"
+#include "model/profile.hpp"
 #include "model/value.hpp"
 
 namespace sysknob::change {
@@ -13,7 +14,7 @@ namespace sysknob::change {
 std::optional<double> StatusReport::last_change_time() const
 {
     for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
-        if (it->status != "committed") continue;
+        if (it->status != snapshot::Status::committed) continue;
         // "YYYY-MM-DDTHH:MM:SSZ", as ports::Host::now_utc() gives it.
         int y = 0;
         unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
@@ -47,9 +48,8 @@ Result<StatusReport> compute_status(Env& env)
             if (std::find(listed.begin(), listed.end(), m) == listed.end()) r.modules_not_listed.push_back(m);
     }
     for (const auto& s : r.snapshots)
-        if (s.status == "pending") r.pending.push_back(s.id);
-    for (size_t i = 0; i < r.state.profiles.size(); ++i)
-        r.active += (i ? "+" : "") + r.state.profiles[i];
+        if (s.status == snapshot::Status::pending) r.pending.push_back(s.id);
+    r.active = model::join_names(r.state.profiles);
     return r;
 }
 

@@ -98,7 +98,7 @@ Result<void> take_over(Env& env, const TakeOverRequest& request, const ProfileLo
     if (!p.loaded.ok) return fail("the imported profile has errors; nothing was changed", EINVAL);
     if (auto why = apply_refusal(p, po); !why.empty()) return fail(why, EINVAL);
 
-    TRY(out.snap, new_snapshot(env, "apply"));
+    TRY(out.snap, new_snapshot(env, snapshot::Kind::apply));
     std::string stamp;
     for (char c : out.snap.created)
         if (c != ':') stamp += c;
@@ -123,7 +123,7 @@ Result<void> take_over(Env& env, const TakeOverRequest& request, const ProfileLo
                                           in.profile_text ? *in.profile_text : existing.content);
     if (auto done = execute_change(env, p.change, out.snap, r.display_name()); !done) {
         Error e = done.error();
-        if (out.snap.status == "failed") e.message += " (snapshot " + std::to_string(out.snap.id) + " marked failed)";
+        if (out.snap.status == snapshot::Status::failed) e.message += " (snapshot " + std::to_string(out.snap.id) + " marked failed)";
         return tl::unexpected(e);
     }
     if (auto pr = SnapshotStore(env.files).prune(request.keep, out.snap.id); !pr)

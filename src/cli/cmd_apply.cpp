@@ -79,9 +79,7 @@ nlohmann::json report(const change::Prepared& p, bool changed, int snapshot_id, 
                           {"from", c.from},
                           {"to", c.to},
                           {"kept", c.kept.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.kept)}});
-    nlohmann::json d = nlohmann::json::array();
-    for (const auto& x : diags)
-        d.push_back(diagnostic_json(x));
+    nlohmann::json d = diagnostics_json(diags);
     nlohmann::json j = {{"changed", changed},     {"changes", changes}, {"files", files},
                         {"modules", modules},     {"module_params", params},
                         {"warnings", p.warnings}, {"diagnostics", d},   {"skipped", p.plan.skipped}};
@@ -93,9 +91,7 @@ int refuse(Context& ctx, const std::string& message, const model::Diagnostics& d
 {
     std::cerr << "sysknob: " << message << "\n";
     if (ctx.globals.json()) {
-        nlohmann::json d = nlohmann::json::array();
-        for (const auto& x : diags)
-            d.push_back(diagnostic_json(x));
+        nlohmann::json d = diagnostics_json(diags);
         Context::print_json({{"changed", false},
                              {"snapshot", nullptr},
                              {"changes", nlohmann::json::array()},

@@ -28,9 +28,7 @@ int run_diff(const DiffOptions& o, Context& ctx)
     ctx.print_diagnostics(p.loaded.diagnostics);
     if (!p.loaded.ok) {
         if (ctx.globals.json()) {
-            nlohmann::json d = nlohmann::json::array();
-            for (const auto& x : p.loaded.diagnostics)
-                d.push_back(diagnostic_json(x));
+            nlohmann::json d = diagnostics_json(p.loaded.diagnostics);
             Context::print_json({{"in_sync", false},
                                  {"changes", nlohmann::json::array()},
                                  {"shadowed", nlohmann::json::array()},

@@ -72,9 +72,7 @@ int run_lint(const LintOptions& o, Context& ctx)
     }
     bool ok = !model::has_errors(all);
     if (ctx.globals.json()) {
-        nlohmann::json d = nlohmann::json::array();
-        for (const auto& x : all)
-            d.push_back(diagnostic_json(x));
+        nlohmann::json d = diagnostics_json(all);
         Context::print_json({{"ok", ok}, {"diagnostics", d}});
     } else {
         ctx.print_diagnostics(all);

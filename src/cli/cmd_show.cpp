@@ -18,9 +18,7 @@ int run_show(const ShowOptions& o, Context& ctx)
     ctx.print_diagnostics(load.diagnostics);
     if (model::has_errors(load.diagnostics)) {
         if (ctx.globals.json()) {
-            nlohmann::json d = nlohmann::json::array();
-            for (const auto& x : load.diagnostics)
-                d.push_back(diagnostic_json(x));
+            nlohmann::json d = diagnostics_json(load.diagnostics);
             Context::print_json({{"ok", false}, {"diagnostics", d}});
         }
         return k_exit_error;

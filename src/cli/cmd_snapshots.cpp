@@ -3,6 +3,7 @@
 #include "change/execute.hpp"
 #include "change/snapshot_store.hpp"
 #include "cli/commands.hpp"
+#include "model/profile.hpp"
 
 namespace sysknob::cli {
 
@@ -22,16 +23,14 @@ int run_snapshots(const SnapshotsOptions&, Context& ctx)
     if (ctx.globals.json()) {
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& s : *all) {
-            std::string profile;
-            for (size_t i = 0; i < s.profiles.size(); ++i)
-                profile += (i ? "+" : "") + s.profiles[i];
+            std::string profile = model::join_names(s.profiles);
             arr.push_back({{"id", std::to_string(s.id)},
                            {"created", s.created},
                            {"profile", profile},
-                           {"status", s.status},
+                           {"status", snapshot::status_name(s.status)},
                            {"keys", s.keys.size()},
                            {"undone", s.undone},
-                           {"kind", s.kind},
+                           {"kind", snapshot::kind_name(s.kind)},
                            {"reason", s.reason}});
         }
         Context::print_json({{"snapshots", arr}});
@@ -43,12 +42,10 @@ int run_snapshots(const SnapshotsOptions&, Context& ctx)
     }
     std::cout << "ID    CREATED               KIND      STATUS     KEYS  UNDONE  PROFILE\n";
     for (const auto& s : *all) {
-        std::string profile;
-        for (size_t i = 0; i < s.profiles.size(); ++i)
-            profile += (i ? "+" : "") + s.profiles[i];
+        std::string profile = model::join_names(s.profiles);
         char line[256];
-        std::snprintf(line, sizeof line, "%-5d %-21s %-9s %-10s %4zu  %-6s  ", s.id, s.created.c_str(), s.kind.c_str(),
-                      s.status.c_str(), s.keys.size(), s.undone ? "yes" : "no");
+        std::snprintf(line, sizeof line, "%-5d %-21s %-9s %-10s %4zu  %-6s  ", s.id, s.created.c_str(), snapshot::kind_name(s.kind),
+                      snapshot::status_name(s.status), s.keys.size(), s.undone ? "yes" : "no");
         std::cout << line << profile << "\n";
     }
     if (auto pending = change::pending_message(*all); !pending.empty()) std::cerr << "sysknob: " << pending << "\n";

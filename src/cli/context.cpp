@@ -69,4 +69,12 @@ nlohmann::json diagnostic_json(const model::Diagnostic& d)
             {"message", d.message}, {"hint", d.hint}};
 }
 
+nlohmann::json diagnostics_json(const model::Diagnostics& ds)
+{
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& d : ds)
+        out.push_back(diagnostic_json(d));
+    return out;
+}
+
 }  // namespace sysknob::cli

@@ -109,5 +109,7 @@ class Context {
 };
 
 nlohmann::json diagnostic_json(const model::Diagnostic& d);
+// Every diagnostic, as a JSON array: the "diagnostics" member of each command's document.
+nlohmann::json diagnostics_json(const model::Diagnostics& ds);
 
 }  // namespace sysknob::cli

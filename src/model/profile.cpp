@@ -9,7 +9,7 @@ const Setting* ResolvedProfile::find(const std::string& key) const
     return nullptr;
 }
 
-std::string ResolvedProfile::display_name() const
+std::string join_names(const std::vector<std::string>& names)
 {
     std::string out;
     for (size_t i = 0; i < names.size(); ++i) {
@@ -17,6 +17,11 @@ std::string ResolvedProfile::display_name() const
         out += names[i];
     }
     return out;
+}
+
+std::string ResolvedProfile::display_name() const
+{
+    return join_names(names);
 }
 
 void compose_into(ResolvedProfile& into, const Profile& p)

@@ -45,6 +45,7 @@ struct Profile {
     std::vector<ModuleConfig> modules;
     std::vector<std::string> ignore;  // rule ids
     SourceLocation extends_where;
+    SourceLocation name_where;  // the `name` line; line 0 when the file has none
 };
 
 // After `extends` and several command-line profiles: each key once, with
@@ -60,6 +61,9 @@ struct ResolvedProfile {
     const Setting* find(const std::string& key) const;
     std::string display_name() const;  // "base+nat-gateway"
 };
+
+// Profile names as one: "base+nat-gateway" (command-line profiles, in order).
+std::string join_names(const std::vector<std::string>& names);
 
 // Composes profiles left to right, later wins; each key keeps its first position.
 void compose_into(ResolvedProfile& into, const Profile& p);

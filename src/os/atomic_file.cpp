@@ -21,16 +21,6 @@ std::string dir_of(const std::string& path)
     return path.substr(0, slash);
 }
 
-Result<void> fsync_dir(const std::string& dir)
-{
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return fail("cannot open directory '" + dir + "': " + std::strerror(errno), errno);
-    int rc = ::fsync(fd);
-    int e = errno;
-    ::close(fd);
-    if (rc != 0 && e != EINVAL) return fail("cannot fsync directory '" + dir + "': " + std::strerror(e), e);
-    return {};
-}
 
 Result<void> mkdirs(const std::string& dir)
 {
@@ -48,6 +38,17 @@ Result<void> mkdirs(const std::string& dir)
 }
 
 }  // namespace
+
+Result<void> fsync_dir(const std::string& dir)
+{
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return fail("cannot open directory '" + dir + "': " + std::strerror(errno), errno);
+    int rc = ::fsync(fd);
+    int e = errno;
+    ::close(fd);
+    if (rc != 0 && e != EINVAL) return fail("cannot fsync directory '" + dir + "': " + std::strerror(e), e);
+    return {};
+}
 
 Result<void> check_owned(const std::string& path)
 {

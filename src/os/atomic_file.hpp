@@ -17,6 +17,9 @@ Result<void> write_file_atomic(const std::string& path, const std::string& conte
 // killed before its rename ("DIR/.NAME.sysknob-tmp"), if there is one.
 void remove_stale_temporary(const std::string& path);
 
+// fsync()s a directory, so that a rename or unlink in it is durable.
+Result<void> fsync_dir(const std::string& dir);
+
 // Removes a file (if present) and fsyncs its directory.
 Result<void> remove_file(const std::string& path);
 

@@ -7,7 +7,7 @@ namespace sysknob::os {
 
 void LoggedChangeEvents::journal(const ports::JournalEntry& e)
 {
-    journal_change({e.message, e.key, e.old_value, e.new_value, e.profile, e.snapshot});
+    journal_change(e);
 }
 
 void LoggedChangeEvents::warn(std::string_view message)

@@ -31,14 +31,7 @@ Result<void> trusted_dir(const std::string& dir)
 
 Result<void> fsync_parent(const std::string& path)
 {
-    std::string dir = path.substr(0, std::max<size_t>(path.rfind('/'), 1));
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return fail("cannot open directory '" + dir + "': " + std::strerror(errno), errno);
-    int rc = ::fsync(fd);
-    int e = errno;
-    ::close(fd);
-    if (rc != 0 && e != EINVAL) return fail("cannot fsync directory '" + dir + "': " + std::strerror(e), e);
-    return {};
+    return fsync_dir(path.substr(0, std::max<size_t>(path.rfind('/'), 1)));
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "ports/change_events.hpp"
+
 namespace sysknob::os {
 
 enum class Verbosity { quiet, normal, verbose };
@@ -15,14 +17,8 @@ void setup_logging(Verbosity v, bool color);
 // The journal's MESSAGE_ID for sysknob's change entries.
 inline constexpr const char* k_change_message_id = "4f6d2a8a1c3e4b7f9a0d5e6c7b8a9f10";
 
-struct JournalChange {
-    std::string message;
-    std::string key;
-    std::string old_value;
-    std::string new_value;
-    std::string profile;
-    std::string snapshot;
-};
+// One change, as the journal gets it (ports/change_events.hpp).
+using JournalChange = ports::JournalEntry;
 
 // Sends one structured entry (MESSAGE_ID, SYSKNOB_KEY, SYSKNOB_OLD,
 // SYSKNOB_NEW, SYSKNOB_PROFILE, SYSKNOB_SNAPSHOT) to the journal when its

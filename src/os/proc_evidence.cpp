@@ -6,41 +6,22 @@
 #include <unistd.h>
 
 #include "doctor/findings.hpp"
+#include "util/file.hpp"
 
 namespace sysknob::os {
 
 namespace {
 
-// /proc files report a size of 0: read until end of file. softnet_stat is
-// a line per CPU, netstat a few KiB; 4 MiB bounds a broken file.
+// /proc files report a size of 0: util::read_file reads them until end of
+// file. softnet_stat is a line per CPU, netstat a few KiB; 4 MiB bounds a
+// broken file.
 constexpr size_t k_max_proc_bytes = 4u << 20;
 
 }  // namespace
 
 Result<std::string> ProcEvidence::proc_text(std::string_view name)
 {
-    const std::string path = m_proc + "/" + std::string(name);
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fail("cannot open '" + path + "': " + std::strerror(errno), errno);
-    std::string out;
-    char buf[16384];
-    for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int e = errno;
-            ::close(fd);
-            return fail("cannot read '" + path + "': " + std::strerror(e), e);
-        }
-        if (n == 0) break;
-        out.append(buf, static_cast<size_t>(n));
-        if (out.size() > k_max_proc_bytes) {
-            ::close(fd);
-            return fail("cannot read '" + path + "': more than 4 MiB");
-        }
-    }
-    ::close(fd);
-    return out;
+    return util::read_file(m_proc + "/" + std::string(name), k_max_proc_bytes);
 }
 
 Result<std::vector<doctor::LogRecord>> ProcEvidence::kernel_log()

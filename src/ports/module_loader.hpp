@@ -24,6 +24,8 @@ enum class ModuleState {
     builtin,    // compiled into the kernel (modules.builtin); never loaded or unloaded
 };
 const char* module_state_name(ModuleState s);
+// Whether a look-up says the module is compiled into the kernel.
+bool is_builtin(const Result<ModuleState>& s);
 
 struct ParamValue {
     std::string text;  // as /sys printed it, trailing newline dropped
@@ -55,6 +57,11 @@ class ModuleLoader {
     virtual Result<std::string> write_param(std::string_view module, std::string_view param,
                                             std::string_view value) = 0;
 };
+
+inline bool is_builtin(const Result<ModuleState>& s)
+{
+    return s && *s == ModuleState::builtin;
+}
 
 inline const char* module_state_name(ModuleState s)
 {

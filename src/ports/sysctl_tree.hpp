@@ -2,7 +2,8 @@
 // SysctlTree: the one door to the live kernel parameters. It exists so
 // tests can substitute it (tests/support/fake_sysctl_tree.hpp records
 // writes and injects errno at any position), like ninja's DiskInterface.
-// The real one is os/proc_sysctl_tree; --dry-run uses a recording adapter.
+// The real one is os/proc_sysctl_tree. --dry-run and --check need no
+// adapter: they stop after change::prepare(), which only reads.
 #include <string>
 #include <string_view>
 #include <vector>

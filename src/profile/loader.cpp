@@ -61,6 +61,19 @@ class Composer {
         for (auto& d : read.diagnostics)
             m_out.diagnostics.push_back(std::move(d));
         if (broken) return;
+        // A profile is known by its file name: `apply web` finds web.toml,
+        // and status, snapshots and `extends` say "web". A different
+        // declared name is a second name that nothing else uses, like a unit
+        // file whose name does not match what it declares. A warning (an
+        // error with --strict): the file name wins either way.
+        if (read.profile.name_where.line > 0 && read.profile.name != stem(path)) {
+            std::string file = path.substr(path.rfind('/') + 1);
+            m_out.diagnostics.push_back(make_diagnostic(
+                "SK0011", "", read.profile.name_where,
+                "profile name '" + read.profile.name + "' does not match its file name '" + file + "'",
+                "a profile is known by its file name: write name = \"" + stem(path) + "\", or rename the file to " +
+                    read.profile.name + ".toml"));
+        }
         chain.push_back(read.profile.name);
         for (const auto& parent : read.profile.extends) {
             auto where = read.profile.extends_where;

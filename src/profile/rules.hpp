@@ -1,7 +1,7 @@
 #pragma once
 // The lint rules: stable ids, default severity, title and rationale. This
 // table is the one list of rules; `sysknob lint --list-rules` prints it and
-// the man page is checked against it (tests/cli/man_rules.sh). Pure.
+// the man page is checked against it (tests/cli/man_help_sync.sh). Pure.
 #include <span>
 #include <string_view>
 

@@ -169,7 +169,7 @@ class Reader {
                         diag("SK0003", "", f.source(), "profile name '" + *s + "' is not a plain name",
                              "use letters, digits, '-' and '_'");
                     else
-                        p.name = *s;
+                        p.name = *s, p.name_where = at(f.source());
                 }
             } else if (name == "description") {
                 if (auto s = string_field(f, k, "[profile]")) p.description = *s;

@@ -28,12 +28,27 @@ template <typename T> T whole(const json& v)
 
 }  // namespace
 
-std::string restatus(std::string pending_text, std::string_view status)
+const char* kind_name(Kind k)
+{
+    return k == Kind::apply ? "apply" : "rollback";
+}
+
+const char* status_name(Status s)
+{
+    switch (s) {
+    case Status::pending: return "pending";
+    case Status::committed: return "committed";
+    case Status::failed: return "failed";
+    }
+    return "?";
+}
+
+std::string restatus(std::string pending_text, Status status)
 {
     static constexpr std::string_view k_pending = "\"status\": \"pending\"";
     auto at = pending_text.find(k_pending);
     if (at == std::string::npos || pending_text.find(k_pending, at + 1) != std::string::npos) return {};
-    std::string replacement = "\"status\": " + json(std::string(status)).dump();
+    std::string replacement = "\"status\": \"" + std::string(status_name(status)) + "\"";
     pending_text.replace(at, k_pending.size(), replacement);
     return pending_text;
 }
@@ -43,8 +58,8 @@ std::string serialize(const Snapshot& s)
     json j;
     j["format"] = 1;
     j["id"] = s.id;
-    j["kind"] = s.kind;
-    j["status"] = s.status;
+    j["kind"] = kind_name(s.kind);
+    j["status"] = status_name(s.status);
     j["reason"] = s.reason;
     j["created"] = s.created;
     j["user"] = s.user;
@@ -82,11 +97,12 @@ Result<Snapshot> parse(const std::string& text, const std::string& origin)
     if (j.is_discarded()) return bad("not valid JSON (truncated?)");
     if (!j.is_object()) return bad("not a JSON object");
     Snapshot s;
+    std::string kind, status;
     try {
         if (whole<int>(j.at("format")) != 1) return bad("unknown format");
         s.id = whole<int>(j.at("id"));
-        s.kind = j.at("kind").get<std::string>();
-        s.status = j.at("status").get<std::string>();
+        kind = j.at("kind").get<std::string>();
+        status = j.at("status").get<std::string>();
         s.reason = j.at("reason").get<std::string>();
         s.created = j.at("created").get<std::string>();
         s.user = j.at("user").get<std::string>();
@@ -119,9 +135,20 @@ Result<Snapshot> parse(const std::string& text, const std::string& origin)
         return bad(std::string("missing or wrong field (") + e.what() + ")");
     }
     if (s.id <= 0) return bad("bad id");
-    if (s.kind != "apply" && s.kind != "rollback") return bad("bad kind '" + s.kind + "'");
-    if (s.status != "pending" && s.status != "committed" && s.status != "failed")
-        return bad("bad status '" + s.status + "'");
+    if (kind == "apply")
+        s.kind = Kind::apply;
+    else if (kind == "rollback")
+        s.kind = Kind::rollback;
+    else
+        return bad("bad kind '" + kind + "'");
+    if (status == "pending")
+        s.status = Status::pending;
+    else if (status == "committed")
+        s.status = Status::committed;
+    else if (status == "failed")
+        s.status = Status::failed;
+    else
+        return bad("bad status '" + status + "'");
     for (const auto& k : s.keys)
         if (k.key.empty() || k.key.find("..") != std::string::npos || k.key.front() == '.' ||
             k.value.find('\n') != std::string::npos)

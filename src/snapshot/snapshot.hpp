@@ -42,10 +42,21 @@ struct ParamRecord {
     bool operator==(const ParamRecord&) const = default;
 };
 
+// What made the snapshot, and how far its change got. Written as the
+// names below ("apply", "pending"...); the file format is text.
+enum class Kind { apply, rollback };
+enum class Status {
+    pending,    // the change started and has not finished: it blocks the next one
+    committed,  // the change finished
+    failed,     // the change was refused and undone, discarded, or interrupted and rolled back
+};
+const char* kind_name(Kind k);
+const char* status_name(Status s);
+
 struct Snapshot {
     int id = 0;
-    std::string kind = "apply";      // apply | rollback
-    std::string status = "pending";  // pending | committed | failed
+    Kind kind = Kind::apply;
+    Status status = Status::pending;
     std::string reason;              // why it failed
     std::string created;             // ISO 8601 UTC
     std::string user, host, kernel;
@@ -67,7 +78,7 @@ std::string serialize(const Snapshot& s);
 // apply. serialize() writes the top-level `"status": "pending"` exactly so,
 // and the sequence cannot occur elsewhere (quotes inside strings are
 // escaped). Returns "" when `pending_text` has no such status.
-std::string restatus(std::string pending_text, std::string_view status);
+std::string restatus(std::string pending_text, Status status);
 // Validates everything; the error names `origin` (the file) and what is wrong.
 Result<Snapshot> parse(const std::string& text, const std::string& origin);
 

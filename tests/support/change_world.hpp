@@ -100,7 +100,7 @@ struct ChangeWorld : FakeEnv {
     {
         std::string out;
         for (const auto& s : snapshots())
-            out += (out.empty() ? "" : " ") + std::to_string(s.id) + ":" + s.kind + ":" + s.status + ":" +
+            out += (out.empty() ? "" : " ") + std::to_string(s.id) + ":" + snapshot::kind_name(s.kind) + ":" + snapshot::status_name(s.status) + ":" +
                    (s.undone ? "undone" : "-");
         return out;
     }

@@ -7,6 +7,7 @@
 // Error messages follow os/proc_sysctl_tree: "cannot write 'V' to 'K': <strerror>".
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <set>
@@ -59,6 +60,11 @@ class FakeSysctlTree final : public ports::SysctlTree {
 
     size_t reads = 0;  // read() calls
 
+    // The kernel's own handler, for tests of coupled keys: called before a
+    // write is stored; returns an errno to refuse it, and may change other
+    // values (after the write, as a handler's side effect does).
+    std::function<int(FakeSysctlTree&, const std::string& key, const std::string& value)> handler;
+
     // --- ports::SysctlTree ------------------------------------------------
     ports::Access probe(std::string_view key) override
     {
@@ -93,6 +99,7 @@ class FakeSysctlTree final : public ports::SysctlTree {
             err = ENOENT;
         else if (read_only.count(k))
             err = EACCES;
+        if (err == 0 && handler) err = handler(*this, k, v);
         if (err != 0) return fail("cannot write '" + v + "' to '" + k + "': " + std::strerror(err), err);
         values[k] = v;
         writes.back().ok = true;

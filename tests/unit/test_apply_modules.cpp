@@ -101,7 +101,7 @@ TEST_CASE("snapshot: modules and live parameters round-trip; a snapshot without 
 {
     snapshot::Snapshot s;
     s.id = 7;
-    s.status = "committed";
+    s.status = snapshot::Status::committed;
     s.modules = {{"nf_defrag_ipv4", "load"}, {"nf_conntrack", "load"}};
     s.params = {{"nf_conntrack", "hashsize", "65536", "262144"}};
     auto back = snapshot::parse(snapshot::serialize(s), "t");

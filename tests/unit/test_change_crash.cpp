@@ -76,7 +76,7 @@ bool crash_apply_at(int at, bool prev)
             REQUIRE(w.apply(six));
         } else {
             // Killed after the committed snapshot was renamed: the apply finished.
-            REQUIRE(all.back().status == "committed");
+            REQUIRE(all.back().status == snapshot::Status::committed);
             auto st = change::compute_status(w.env);
             REQUIRE(st);
             CHECK(st->in_sync());
@@ -114,7 +114,7 @@ bool crash_apply_at(int at, bool prev)
     CHECK_FALSE(*again);
     auto interrupted = change::SnapshotStore(w.files).load((*pending)->id);
     REQUIRE(interrupted);
-    CHECK(interrupted->status == "failed");
+    CHECK(interrupted->status == snapshot::Status::failed);
     CHECK(interrupted->undone);
     auto st2 = change::compute_status(w.env);
     REQUIRE(st2);
@@ -179,7 +179,7 @@ TEST_CASE("crash matrix: rollback killed at every step; running it again finishe
         }
         CHECK(w.world() == start);
         for (const auto& s : w.snapshots())
-            CHECK(s.status != "pending");
+            CHECK(s.status != snapshot::Status::pending);
         CHECK(w.story().starts_with("1:apply:"));
         CHECK(w.snapshots().front().undone);
     }

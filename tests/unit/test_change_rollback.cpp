@@ -34,6 +34,7 @@ TEST_CASE("rollback stack: B undone, then A, then the rollback of a rollback red
     CHECK(w.story() == "1:apply:committed:- 2:apply:committed:-");
 
     auto r3 = w.rollback();
+    INFO((r3 ? std::string() : r3.error().message));
     REQUIRE(r3);
     CHECK(r3->restored == 2);
     CHECK(r3->snap.id == 3);
@@ -114,7 +115,7 @@ TEST_CASE("retention keeps the newest committed snapshots, never a pending one o
     for (int id = 1; id <= 5; ++id) {
         snapshot::Snapshot s;
         s.id = id;
-        s.status = id == 2 ? "pending" : "committed";
+        s.status = id == 2 ? snapshot::Status::pending : snapshot::Status::committed;
         REQUIRE(store.save(s));
     }
     auto removed = store.prune(2, /*protect=*/1);
@@ -180,7 +181,7 @@ TEST_CASE("pending rules: what the next start does with an unfinished change")
         REQUIRE(r);
         CHECK(r->restored == 2);
         auto s2 = w.snapshots()[1];
-        CHECK(s2.status == "failed");
+        CHECK(s2.status == snapshot::Status::failed);
         CHECK(s2.undone);
         CHECK(s2.reason == "interrupted; rolled back by snapshot 3");
         auto st = change::compute_status(w.env);

@@ -114,3 +114,32 @@ TEST_CASE("extends takes names, never paths")
     CHECK(r.diagnostics[0].id == "SK0008");
     CHECK(r.diagnostics[0].message == "extends '../etc/top' is not a profile name");
 }
+
+TEST_CASE("a declared name that is not the file name is warned about (SK0011) on the name line")
+{
+    Dirs d;
+    write(d.admin + "/web.toml", "# web servers\n[profile]\nname = \"acc-boot\"\n[sysctl]\nnet.core.somaxconn = 4096\n");
+    auto r = profile::load_profiles({"web"}, d.both());
+    REQUIRE(r.diagnostics.size() == 1);
+    const auto& diag = r.diagnostics[0];
+    CHECK(diag.id == "SK0011");
+    CHECK(diag.severity == model::Severity::warning);
+    CHECK(diag.where.file == d.admin + "/web.toml");
+    CHECK(diag.where.line == 3);
+    CHECK(diag.message == "profile name 'acc-boot' does not match its file name 'web.toml'");
+    CHECK(diag.hint == "a profile is known by its file name: write name = \"web\", or rename the file to acc-boot.toml");
+    CHECK(r.resolved.names == std::vector<std::string>{"web"});  // the file name counts
+
+    // The same by path, and through extends.
+    CHECK(profile::load_profiles({d.admin + "/web.toml"}, d.both()).diagnostics.at(0).id == "SK0011");
+    write(d.admin + "/child.toml", "[profile]\nextends = \"web\"\n[sysctl]\nnet.core.somaxconn = 1\n");
+    auto c = profile::load_profiles({"child"}, d.both());
+    REQUIRE_FALSE(c.diagnostics.empty());
+    CHECK(c.diagnostics[0].id == "SK0011");
+
+    // The file's own name, or none, is fine.
+    write(d.admin + "/web.toml", "[profile]\nname = \"web\"\n[sysctl]\nnet.core.somaxconn = 4096\n");
+    CHECK(profile::load_profiles({"web"}, d.both()).diagnostics.empty());
+    write(d.admin + "/web.toml", "[sysctl]\nnet.core.somaxconn = 4096\n");
+    CHECK(profile::load_profiles({"web"}, d.both()).diagnostics.empty());
+}

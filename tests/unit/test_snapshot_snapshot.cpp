@@ -13,8 +13,8 @@ Snapshot sample()
 {
     Snapshot s;
     s.id = 7;
-    s.kind = "apply";
-    s.status = "committed";
+    s.kind = Kind::apply;
+    s.status = Status::committed;
     s.created = "2024-05-01T10:00:00Z";
     s.user = "root";
     s.host = "gw1";
@@ -55,7 +55,7 @@ TEST_CASE("a snapshot survives serialisation unchanged")
     auto back = parse(text, "/x/7.json");
     REQUIRE(back.has_value());
     CHECK(back->id == 7);
-    CHECK(back->status == "committed");
+    CHECK(back->status == Status::committed);
     CHECK(back->created == "2024-05-01T10:00:00Z");
     CHECK(back->profiles == sample().profiles);
     CHECK(back->profile_content == sample().profile_content);
@@ -124,22 +124,22 @@ TEST_CASE("a snapshot that would restore a bad key or path is refused")
 TEST_CASE("restatus gives what serialize gives for the new status, whatever the content holds")
 {
     auto s = sample();
-    s.status = "pending";
+    s.status = Status::pending;
     // Text that looks like the status field, inside strings: escaped there.
     s.profile_content.emplace_back("/p/x.toml", "# \"status\": \"pending\"\n[profile]\nname = \"x\"\n");
     s.keys.push_back({"net.ipv4.conf.eth0/100.rp_filter", "\"status\": \"pending\""});
     s.files.push_back({"/etc/sysctl.d/90-sysknob.conf", true, "x = \"status\": \"pending\"\n", 0644});
     auto pending = serialize(s);
-    for (const char* status : {"committed", "failed"}) {
-        CAPTURE(status);
+    for (auto status : {Status::committed, Status::failed}) {
+        CAPTURE(status_name(status));
         auto t = s;
         t.status = status;
         CHECK(restatus(pending, status) == serialize(t));
     }
     auto committed = s;
-    committed.status = "committed";
-    CHECK(restatus(serialize(committed), "failed").empty());  // not pending: nothing to change
-    CHECK(restatus("", "committed").empty());
+    committed.status = Status::committed;
+    CHECK(restatus(serialize(committed), Status::failed).empty());  // not pending: nothing to change
+    CHECK(restatus("", Status::committed).empty());
 }
 
 TEST_CASE("take-over entries round-trip in their own versioned section, absent when there are none")

@@ -312,7 +312,7 @@ TEST_CASE("state and snapshot files of format 1 are still read")
     auto snap = parse(read("format1-snapshot.json"), "format1-snapshot.json");
     REQUIRE(snap.has_value());
     CHECK(snap->id == 1);
-    CHECK(snap->status == "committed");
+    CHECK(snap->status == sysknob::snapshot::Status::committed);
     CHECK(snap->keys.size() == 15);
     CHECK(snap->keys.front().key == "net.ipv4.conf.all.log_martians");
     CHECK(snap->files.size() == 2);
