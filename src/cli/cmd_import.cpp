@@ -27,7 +27,7 @@ CLI::App* register_import(CLI::App& app, ImportOptions& o, bool full)
                   "sysctl.conf or sysctl.d files, directories of them, tuned.conf files or tuned profile directories; "
                   "later ones win");
     c->add_flag("--boot", o.boot, "everything systemd-sysctl reads at boot, with its precedence (under --root)");
-    c->add_option("--name", o.name, "name of the profile written (default: imported)")->type_name("NAME");
+    c->add_option("--name", o.name, "name of the profile written (default: the name of the --output file, else imported)")->type_name("NAME");
     auto* out = c->add_option("-o,--output", o.output, "write the profile to FILE instead of standard output")
                     ->type_name("FILE");
     c->add_flag("--take-over", o.take_over,
@@ -235,9 +235,26 @@ int run_import(const ImportOptions& o, Context& ctx)
         std::cerr << "sysknob: import: give a SOURCE or --boot\nRun 'sysknob import --help' for usage.\n";
         return k_exit_usage;
     }
-    if (!plain_name(o.name)) {
-        std::cerr << "sysknob: import: --name '" << import::printable_text(o.name)
-                  << "' is not a plain name: use letters, digits, '-' and '_'\n";
+    // A profile is known by its file name (SK0011): a profile written to
+    // web.toml is named web, and --name cannot say otherwise.
+    std::string name = o.name;
+    if (std::string_view out = o.output; out.ends_with(".toml")) {
+        std::string stem(out.substr(0, out.size() - 5));
+        stem = stem.substr(stem.rfind('/') + 1);
+        if (!name.empty() && name != stem) {
+            std::cerr << "sysknob: import: --name '" << import::printable_text(name) << "' and --output '"
+                      << import::printable_text(o.output)
+                      << "' disagree: a profile is known by its file name; drop --name or write to " << name
+                      << ".toml\n";
+            return k_exit_usage;
+        }
+        name = stem;
+    }
+    if (name.empty()) name = "imported";
+    if (!plain_name(name)) {
+        std::cerr << "sysknob: import: profile name '" << import::printable_text(name)
+                  << "' is not a plain name: use letters, digits, '-' and '_'"
+                  << (o.name.empty() ? " in the --output file's name" : "") << "\n";
         return k_exit_usage;
     }
     Imported imported;
@@ -255,7 +272,7 @@ int run_import(const ImportOptions& o, Context& ctx)
     std::string description = "Imported from " + std::to_string(imported.files.size()) + " file" +
                               (imported.files.size() == 1 ? "" : "s") + " by sysknob import";
     std::string label = o.output.empty() ? "<import>" : o.output;
-    std::string first = import::write_profile(imported, o.name, description);
+    std::string first = import::write_profile(imported, name, description);
     auto unreadable = import::add_lint_findings(imported, first, label, ctx.target());
     if (model::has_errors(unreadable)) {
         // The writer promises text the reader takes back; this is a bug.
@@ -263,8 +280,12 @@ int run_import(const ImportOptions& o, Context& ctx)
         std::cerr << "sysknob: internal error: import wrote a profile it cannot read back\n";
         return k_exit_error;
     }
-    std::string text = import::write_profile(imported, o.name, description);
-    if (o.take_over) return run_take_over(o, ctx, imported, text, gather.take_over_sources());
+    std::string text = import::write_profile(imported, name, description);
+    if (o.take_over) {
+        ImportOptions named = o;
+        named.name = name;
+        return run_take_over(named, ctx, imported, text, gather.take_over_sources());
+    }
 
     if (!o.output.empty()) {
         if (auto w = os::write_file_atomic(o.output, text, 0644); !w) {

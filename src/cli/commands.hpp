@@ -66,7 +66,7 @@ int run_status(const StatusOptions& o, Context& ctx);
 struct ImportOptions {
     std::vector<std::string> sources;
     bool boot = false;
-    std::string name = "imported";
+    std::string name;  // empty: the --output file's name, else "imported"
     std::string output;
     bool take_over = false;
 };

@@ -64,8 +64,8 @@ class Composer {
         // A profile is known by its file name: `apply web` finds web.toml,
         // and status, snapshots and `extends` say "web". A different
         // declared name is a second name that nothing else uses, like a unit
-        // file whose name does not match what it declares. A warning (an
-        // error with --strict): the file name wins either way.
+        // file whose name does not match what it declares: an error, like
+        // a misnamed unit file, so the profile's one name is its file name.
         if (read.profile.name_where.line > 0 && read.profile.name != stem(path)) {
             std::string file = path.substr(path.rfind('/') + 1);
             m_out.diagnostics.push_back(make_diagnostic(

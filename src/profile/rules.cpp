@@ -28,7 +28,7 @@ constexpr Rule k_rules[] = {
     {"SK0009", Severity::error, false, "bad [lint] ignore entry", "rule ids look like SK1001"},
     {"SK0010", Severity::error, false, "bad module section",
      "module names and parameters end up in modprobe.d and must be plain words"},
-    {"SK0011", Severity::warning, false, "profile name does not match its file name",
+    {"SK0011", Severity::error, false, "profile name does not match its file name",
      "a profile is known by its file name (apply, status, snapshots, extends); a second name would mislead"},
     {"SK1001", Severity::error, true, "unknown key",
      "a key neither in the catalogue nor in /proc/sys is most likely a typo"},

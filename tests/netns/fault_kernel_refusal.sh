@@ -49,7 +49,7 @@ case "$original" in *"net.ipv4.ip_forward=1"* | *"net.core.somaxconn=1001"* | *"
 
 for pos in 0 1 2 3 4 5; do
   root=$(make_root "$T/root$pos")
-  p=$T/p$pos.toml
+  p=$T/refused-at-$pos.toml
   {
     printf '[profile]\nname = "refused-at-%d"\ndescription = "bad key at write position %d"\n\n[sysctl]\n' "$pos" "$((pos + 1))"
     for ((i = 0; i < pos; i++)); do echo "${before_keys[$i]}"; done

@@ -188,7 +188,7 @@ const std::vector<Firing>& firing_cases()
         fires("SK0008", E, "", 2, "[profile]\nextends = [\"ghost\"]\n[sysctl]\nnet.core.somaxconn = 1024\n"),
         fires("SK0009", E, "", 2, "[lint]\nignore = [\"SK9999\"]\n"),
         fires("SK0010", E, "", 2, "[modules.nf_conntrack]\nhashsize = \"1 2\"\n"),
-        fires("SK0011", W, "", 2, "[profile]\nname = \"other\"\n[sysctl]\nnet.core.somaxconn = 1024\n"),
+        fires("SK0011", E, "", 2, "[profile]\nname = \"other\"\n[sysctl]\nnet.core.somaxconn = 1024\n"),
         fires("SK1001", E, "net.core.somaxcon", 2, "[sysctl]\nnet.core.somaxcon = 1024\n"),
         fires("SK1002", E, "net.core.somaxconn", 2, "[sysctl]\nnet.core.somaxconn = \"lots\"\n"),
         fires("SK1003", E, "net.ipv4.tcp_rmem", 2, "[sysctl]\nnet.ipv4.tcp_rmem = [4096, 131072]\n"),

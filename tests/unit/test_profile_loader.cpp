@@ -115,7 +115,7 @@ TEST_CASE("extends takes names, never paths")
     CHECK(r.diagnostics[0].message == "extends '../etc/top' is not a profile name");
 }
 
-TEST_CASE("a declared name that is not the file name is warned about (SK0011) on the name line")
+TEST_CASE("a declared name that is not the file name is an error (SK0011) on the name line")
 {
     Dirs d;
     write(d.admin + "/web.toml", "# web servers\n[profile]\nname = \"acc-boot\"\n[sysctl]\nnet.core.somaxconn = 4096\n");
@@ -123,7 +123,7 @@ TEST_CASE("a declared name that is not the file name is warned about (SK0011) on
     REQUIRE(r.diagnostics.size() == 1);
     const auto& diag = r.diagnostics[0];
     CHECK(diag.id == "SK0011");
-    CHECK(diag.severity == model::Severity::warning);
+    CHECK(diag.severity == model::Severity::error);
     CHECK(diag.where.file == d.admin + "/web.toml");
     CHECK(diag.where.line == 3);
     CHECK(diag.message == "profile name 'acc-boot' does not match its file name 'web.toml'");
