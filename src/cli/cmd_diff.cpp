@@ -20,7 +20,14 @@ int run_diff(const DiffOptions& o, Context& ctx)
 {
     auto prepared = change::prepare(ctx.env(), ctx.load_and_lint(o.profiles, /*strict=*/false), {});
     if (!prepared) {
-        std::cerr << "sysknob: " << prepared.error().message << "\n";
+        const std::string& message = prepared.error().message;
+        std::cerr << "sysknob: " << message << "\n";
+        if (ctx.globals.json())
+            Context::print_json({{"in_sync", false},
+                                 {"changes", nlohmann::json::array()},
+                                 {"shadowed", nlohmann::json::array()},
+                                 {"diagnostics", nlohmann::json::array()},
+                                 {"error", message}});
         return k_exit_error;
     }
     // Kept until exit: freeing a large plan node by node costs more than it (util/unleak.hpp).

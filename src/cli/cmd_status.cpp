@@ -17,7 +17,18 @@ int run_status(const StatusOptions&, Context& ctx)
 {
     auto report = change::compute_status(ctx.env());
     if (!report) {
-        std::cerr << "sysknob: " << report.error().message << "\n";
+        const std::string& message = report.error().message;
+        std::cerr << "sysknob: " << message << "\n";
+        // The error document has the success document's fields, so a
+        // caller that reads in_sync never mistakes a failure for drift.
+        if (ctx.globals.json())
+            Context::print_json({{"active", nullptr},
+                                 {"in_sync", false},
+                                 {"drift", nlohmann::json::array()},
+                                 {"pending", nlohmann::json::array()},
+                                 {"shadowed", nlohmann::json::array()},
+                                 {"keys", 0},
+                                 {"error", message}});
         return k_exit_error;
     }
     const change::StatusReport& r = *report;
