@@ -63,7 +63,7 @@ for f in "$CORPUS"/*; do
   d=$T/$name
   mkdir -p "$d"
   # Every file imports (all keys, reported against the host's kernel).
-  run "$SYSKNOB" --root "$d/none" import --name corpus -o "$d/full.toml" "$f"
+  run "$SYSKNOB" --root "$d/none" import --name corpus -o "$d/corpus.toml" "$f"
   [ "$rc" = 0 ] || { fail "$name: import exit $rc: $err"; continue; }
 
   in_netns "python3 '$FILTER' '$f' '$d/net.conf' > '$d/left-out'"
