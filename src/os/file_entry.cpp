@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "os/atomic_file.hpp"
 #include "os/fault.hpp"
 #include "util/file.hpp"
 
@@ -24,17 +25,6 @@ std::string dir_of(const std::string& path)
     if (slash == std::string::npos) return ".";
     if (slash == 0) return "/";
     return path.substr(0, slash);
-}
-
-Result<void> fsync_dir(const std::string& dir)
-{
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return fail("cannot open directory '" + dir + "': " + std::strerror(errno), errno);
-    int rc = ::fsync(fd);
-    int e = errno;
-    ::close(fd);
-    if (rc != 0 && e != EINVAL) return fail("cannot fsync directory '" + dir + "': " + std::strerror(e), e);
-    return {};
 }
 
 bool below(const std::string& path, const std::string& dir)
