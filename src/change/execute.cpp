@@ -89,9 +89,11 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
         snap.modules.push_back(snapshot::ModuleRecord{l.name, "load"});
     for (const auto& p : change.params)
         snap.params.push_back(snapshot::ParamRecord{p.module, p.param, p.from, ""});
+    // The one durable write before the first change: N.pending.json, with
+    // the text the commit gives it (ARCHITECTURE.md, "Commit protocol").
     snap.status = snapshot::Status::pending;
-    std::string pending_text = snapshot::serialize(snap);
-    if (auto r = store.save_text(snap.id, pending_text); !r) {
+    std::string pending_text = SnapshotStore::pending_text(snap);
+    if (auto r = store.save_pending_text(snap.id, pending_text); !r) {
         // No snapshot, no change: the caller must not claim one was marked failed.
         Error e = r.error();
         e.message += "; nothing was changed";
@@ -225,10 +227,15 @@ Result<void> execute_change(Env& env, ChangeSet& change, snapshot::Snapshot& sna
         if (notes) notes->insert(notes->end(), kept.begin(), kept.end());
         pending_text.clear();
     }
+    // The commit. When the record changed since it was written pending
+    // (modules loaded or unloaded, parameters kept), the new text is first
+    // written pending, durably, like the first; then one rename, no fsync:
+    // the fragment and state.json are durable already (their own fsyncs),
+    // and a rename lost to a power cut leaves a pending snapshot whose
+    // rollback restores exactly, as after a cut just before it.
+    if (pending_text.empty()) TRY_VOID(store.save(snap));
+    TRY_VOID(store.commit(snap.id));
     snap.status = snapshot::Status::committed;
-    std::string committed_text =
-        pending_text.empty() ? std::string() : snapshot::restatus(std::move(pending_text), snap.status);
-    TRY_VOID(committed_text.empty() ? store.save(snap) : store.save_text(snap.id, committed_text));
     return {};
 }
 

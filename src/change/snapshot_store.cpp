@@ -6,26 +6,30 @@ namespace sysknob::change {
 
 Result<snapshot::Snapshot> SnapshotStore::load(int id) const
 {
-    TRY(auto text, m_files.read_snapshot(id));
-    return parse_checked(id, text);
+    TRY(auto file, m_files.read_snapshot(id));
+    return parse_checked(id, file);
 }
 
-Result<snapshot::Snapshot> SnapshotStore::parse_checked(int id, const std::string& text) const
+Result<snapshot::Snapshot> SnapshotStore::parse_checked(int id, const ports::SnapshotText& file) const
 {
-    std::string path = path_of(id);
-    TRY(auto snap, snapshot::parse(text, path));
+    std::string path = m_files.snapshot_path(id, file.pending);
+    TRY(auto snap, snapshot::parse(file.text, path));
     if (snap.id != id) return fail("damaged snapshot '" + path + "': its id is " + std::to_string(snap.id), EINVAL);
+    // The name tells: the text is what the commit gives it.
+    if (file.pending) snap.status = snapshot::Status::pending;
     return snap;
 }
 
 Result<std::optional<snapshot::Snapshot>> SnapshotStore::load_if_pending(int id) const
 {
-    // serialize() writes `"status": "pending"` exactly so; without it the
-    // snapshot is not pending and need not be parsed (apply asks on every
-    // run, prune for every snapshot it keeps).
-    TRY(auto text, m_files.read_snapshot(id));
-    if (text.find("\"status\": \"pending\"") == std::string::npos) return std::optional<snapshot::Snapshot>{};
-    TRY(auto s, parse_checked(id, text));
+    // Pending by its name, or (a file an older version wrote) by its text:
+    // serialize() writes `"status": "pending"` exactly so; without either
+    // the snapshot is not pending and need not be parsed (apply asks on
+    // every run, prune for every snapshot it keeps).
+    TRY(auto file, m_files.read_snapshot(id));
+    if (!file.pending && file.text.find("\"status\": \"pending\"") == std::string::npos)
+        return std::optional<snapshot::Snapshot>{};
+    TRY(auto s, parse_checked(id, file));
     if (s.status != snapshot::Status::pending) return std::optional<snapshot::Snapshot>{};
     return std::optional<snapshot::Snapshot>(std::move(s));
 }
@@ -53,12 +57,27 @@ Result<std::optional<snapshot::Snapshot>> SnapshotStore::pending() const
 
 Result<void> SnapshotStore::save(const snapshot::Snapshot& s) const
 {
-    return save_text(s.id, snapshot::serialize(s));
+    if (s.status == snapshot::Status::pending) return save_pending_text(s.id, pending_text(s));
+    return m_files.write_snapshot(s.id, snapshot::serialize(s));
 }
 
-Result<void> SnapshotStore::save_text(int id, const std::string& text) const
+std::string SnapshotStore::pending_text(const snapshot::Snapshot& s)
 {
-    return m_files.write_snapshot(id, text);
+    // Serialised once and its status replaced, not copied: a snapshot of a
+    // glob over thousands of interfaces is large.
+    std::string text = snapshot::serialize(s);
+    if (s.status != snapshot::Status::pending) return text;
+    return snapshot::restatus(std::move(text), snapshot::Status::committed);
+}
+
+Result<void> SnapshotStore::save_pending_text(int id, const std::string& text) const
+{
+    return m_files.write_pending_snapshot(id, text);
+}
+
+Result<void> SnapshotStore::commit(int id) const
+{
+    return m_files.commit_snapshot(id);
 }
 
 Result<int> SnapshotStore::next_id() const

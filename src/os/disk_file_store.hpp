@@ -28,10 +28,12 @@ class DiskFileStore final : public ports::FileStore {
 
     Result<void> check_snapshot_dirs() override;
     Result<std::vector<int>> snapshot_ids() override;
-    Result<std::string> read_snapshot(int id) override;
+    Result<ports::SnapshotText> read_snapshot(int id) override;
+    Result<void> write_pending_snapshot(int id, const std::string& text) override;
+    Result<void> commit_snapshot(int id) override;
     Result<void> write_snapshot(int id, const std::string& text) override;
     Result<void> remove_snapshot(int id) override;
-    std::string snapshot_path(int id) const override;
+    std::string snapshot_path(int id, bool pending = false) const override;
 
   private:
     const Paths& m_paths;

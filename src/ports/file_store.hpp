@@ -20,6 +20,12 @@
 
 namespace sysknob::ports {
 
+// A snapshot file's text and which of its two names it was read from.
+struct SnapshotText {
+    std::string text;
+    bool pending = false;  // N.pending.json: a change not (known to be) committed
+};
+
 struct FileState {
     bool exists = false;
     std::string content;      // a regular file's bytes
@@ -71,19 +77,35 @@ class FileStore {
     virtual bool state_hidden() = 0;
 
     // --- snapshots (one file each, private to root) -----------------------
+    // A change's snapshot is first written as N.pending.json, durably, and
+    // committed by renaming it to N.json without an fsync (ARCHITECTURE.md,
+    // "Commit protocol"). When both names exist the pending one wins: it
+    // is the newer record of a change whose commit was lost.
     // Refuses a state or snapshot directory that is a symlink or someone
     // else's (root's is trusted by an unprivileged reader).
     virtual Result<void> check_snapshot_dirs() = 0;
-    // The ids present, ascending; empty when the directory is absent.
+    // The ids present under either name, ascending, each once; empty when
+    // the directory is absent.
     virtual Result<std::vector<int>> snapshot_ids() = 0;
-    // A snapshot's text after the owner and mode (0600) checks.
-    virtual Result<std::string> read_snapshot(int id) = 0;
-    // Writes it atomically (0600), creating the private directories.
+    // A snapshot's text after the owner and mode (0600) checks: of
+    // N.pending.json when it exists (pending = true), else of N.json.
+    virtual Result<SnapshotText> read_snapshot(int id) = 0;
+    // Writes N.pending.json atomically and durably (temporary file, fsync,
+    // rename, fsync of the directory), creating the private directories.
+    virtual Result<void> write_pending_snapshot(int id, const std::string& text) = 0;
+    // Renames N.pending.json to N.json, with no fsync: its content is on
+    // disk already, so the rename cannot tear, and a rename lost to a power
+    // cut leaves the pending name, which the next start reports.
+    virtual Result<void> commit_snapshot(int id) = 0;
+    // Writes N.json atomically and durably, then removes N.pending.json (if
+    // present) durably: a failed or undone change is never seen pending again.
     virtual Result<void> write_snapshot(int id, const std::string& text) = 0;
-    // Removes it. No fsync of the directory: an unlink lost to a power cut
-    // brings back an old snapshot, which the next prune removes again.
+    // Removes N.json. No fsync of the directory: an unlink lost to a power
+    // cut brings back an old snapshot, which the next prune removes again.
+    // Never called for a pending one (prune keeps those).
     virtual Result<void> remove_snapshot(int id) = 0;
-    virtual std::string snapshot_path(int id) const = 0;
+    // N.json, or N.pending.json when `pending`: for messages.
+    virtual std::string snapshot_path(int id, bool pending = false) const = 0;
 };
 
 }  // namespace sysknob::ports

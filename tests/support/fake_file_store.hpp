@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,9 @@ class FakeFileStore final : public ports::FileStore {
     explicit FakeFileStore(StepCounter& steps) : m_steps(steps) {}
 
     std::map<std::string, ports::FileState> files;  // path (no root) -> state
-    std::map<int, std::string> snapshots;           // id -> text
+    std::map<int, std::string> snapshots;           // id -> text of N.json
+    std::map<int, std::string> pending_snapshots;   // id -> text of N.pending.json (wins over N.json)
+    std::vector<int> unsynced_commits;              // commit renames no fsync has made durable yet
     std::map<std::string, int> fail_write;          // path -> errno for write()
     std::vector<std::string> stale_removed;         // remove_stale_temporary() calls
 
@@ -127,16 +130,40 @@ class FakeFileStore final : public ports::FileStore {
     Result<void> check_snapshot_dirs() override { return {}; }
     Result<std::vector<int>> snapshot_ids() override
     {
-        std::vector<int> ids;
+        std::set<int> ids;
         for (const auto& [id, text] : snapshots)
-            ids.push_back(id);
-        return ids;
+            ids.insert(id);
+        for (const auto& [id, text] : pending_snapshots)
+            ids.insert(id);
+        return std::vector<int>(ids.begin(), ids.end());
     }
-    Result<std::string> read_snapshot(int id) override
+    Result<ports::SnapshotText> read_snapshot(int id) override
     {
+        if (auto p = pending_snapshots.find(id); p != pending_snapshots.end()) return ports::SnapshotText{p->second, true};
         auto it = snapshots.find(id);
         if (it == snapshots.end()) return fail("no snapshot " + std::to_string(id), ENOENT);
-        return it->second;
+        return ports::SnapshotText{it->second, false};
+    }
+    Result<void> write_pending_snapshot(int id, const std::string& text) override
+    {
+        if (auto f = fail_write.find(snapshot_path(id, true)); f != fail_write.end())
+            return fail("cannot write '" + snapshot_path(id, true) + "': " + std::strerror(f->second), f->second);
+        m_steps.step("before-rename");
+        pending_snapshots[id] = text;
+        unsynced_commits.clear();  // the directory's fsync makes every earlier rename durable
+        m_steps.step("after-rename");
+        return {};
+    }
+    Result<void> commit_snapshot(int id) override
+    {
+        auto it = pending_snapshots.find(id);
+        if (it == pending_snapshots.end()) return fail("cannot commit snapshot " + std::to_string(id), ENOENT);
+        m_steps.step("before-rename");
+        snapshots[id] = it->second;
+        pending_snapshots.erase(it);
+        unsynced_commits.push_back(id);
+        m_steps.step("after-rename");
+        return {};
     }
     Result<void> write_snapshot(int id, const std::string& text) override
     {
@@ -144,7 +171,9 @@ class FakeFileStore final : public ports::FileStore {
             return fail("cannot write '" + snapshot_path(id) + "': " + std::strerror(f->second), f->second);
         m_steps.step("before-rename");
         snapshots[id] = text;
+        unsynced_commits.clear();
         m_steps.step("after-rename");
+        pending_snapshots.erase(id);
         return {};
     }
     Result<void> remove_snapshot(int id) override
@@ -152,9 +181,20 @@ class FakeFileStore final : public ports::FileStore {
         snapshots.erase(id);
         return {};
     }
-    std::string snapshot_path(int id) const override
+    std::string snapshot_path(int id, bool pending = false) const override
     {
-        return "ROOT" + std::string(persist::k_snapshots_dir) + "/" + std::to_string(id) + ".json";
+        return "ROOT" + std::string(persist::k_snapshots_dir) + "/" + std::to_string(id) +
+               (pending ? ".pending.json" : ".json");
+    }
+    // A power cut: the commits (renames without fsync) since the last
+    // fsync of the snapshot directory are lost, their pending names back.
+    void lose_unsynced_commits()
+    {
+        for (int id : unsynced_commits) {
+            pending_snapshots[id] = snapshots.at(id);
+            snapshots.erase(id);
+        }
+        unsynced_commits.clear();
     }
 
   private:
