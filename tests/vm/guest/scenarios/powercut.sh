@@ -44,10 +44,24 @@ judge_cut() { # judge_cut OP:STEP:N
   expect_eq "$empty" "" "no empty file under /var/lib/sysknob"
   run sysknob snapshots
   expect_rc 0 "every snapshot is readable (sysknob snapshots)"
-  # status reports the unfinished change.
+  # status reports the unfinished change. Cut just after the commit's
+  # rename (not fsynced, ARCHITECTURE.md "Commit protocol"), the change is
+  # either committed (the rename reached the disk) or still pending (it
+  # was lost): both are true, and the fragment must be the new one, made
+  # durable before the commit.
   run sysknob status
-  expect_rc 2 "status reports the unfinished change"
-  case "$out" in *pending*) pass "status says pending" ;; *) fail "status does not say pending" ;; esac
+  if [ "$cut" = apply:after-rename:4 ]; then
+    expect_eq "$(frag_hash)" "$(cat /lab/state/cut-new-hash)" "the fragment was durable before the commit"
+    case "$rc" in
+      0) pass "status in sync: the commit's rename reached the disk" ;;
+      2) case "$out" in *pending*) pass "status says pending: the commit's rename was lost" ;;
+                        *) fail "status exits 2 but does not say pending" ;; esac ;;
+      *) fail "status exited $rc after a cut just after the commit (0 or 2 expected)" ;;
+    esac
+  else
+    expect_rc 2 "status reports the unfinished change"
+    case "$out" in *pending*) pass "status says pending" ;; *) fail "status does not say pending" ;; esac
+  fi
   # rollback restores the exact state from before the apply.
   run sysknob rollback
   expect_rc 0 "rollback after the cut"
