@@ -36,6 +36,13 @@ export SYSKNOB_TEST_MODULES=$M
 ROOT=$(make_root)
 sk() { "$SYSKNOB" --root "$ROOT" --no-color "$@"; }
 snapshots() { ls "$ROOT/var/lib/sysknob/snapshots" 2>/dev/null | wc -l; }
+# The newest snapshot's file, by id (sysknob snapshots), after a change
+# that finished: N.json (a pending one would be N.pending.json).
+newest_snapshot() {
+  local id
+  id=$(sk snapshots --format json | "$PY" -c 'import json,sys; print(max(int(s["id"]) for s in json.load(sys.stdin)["snapshots"]))')
+  echo "$ROOT/var/lib/sysknob/snapshots/$id.json"
+}
 json() { printf '%s' "$1" | "$PY" -c "import json,sys; d=json.load(sys.stdin); print($2)"; }
 
 K1=net.netfilter.nf_conntrack_tcp_timeout_established
@@ -87,8 +94,8 @@ loaded nf_defrag_ipv4 && pass "its dependency loaded" || fail "nf_defrag_ipv4 no
 expect_eq "$(cat "$M/sys/module/nf_conntrack/parameters/hashsize")" 131072 "hashsize given at load"
 expect_eq "$(proc $K1) $(proc $K2)" "86400 45" "keys set"
 expect_eq "$(json "$out" '[m["name"] for m in d["modules"]]')" "['nf_conntrack']" "apply json lists the load"
-snap=$(ls "$ROOT/var/lib/sysknob/snapshots" | tail -1)
-expect_eq "$("$PY" -c 'import json,sys; print([(m["name"],m["action"]) for m in json.load(open(sys.argv[1]))["modules"]])' "$ROOT/var/lib/sysknob/snapshots/$snap")" \
+snap=$(newest_snapshot)
+expect_eq "$("$PY" -c 'import json,sys; print([(m["name"],m["action"]) for m in json.load(open(sys.argv[1]))["modules"]])' "$snap")" \
   "[('nf_defrag_ipv4', 'load'), ('nf_conntrack', 'load')]" "the snapshot records what apply loaded, dependencies first"
 expect_eq "$(grep -v '^#' "$ROOT/etc/modules-load.d/sysknob.conf" | grep -v '^$')" nf_conntrack "modules-load.d lists the module"
 expect_contains "$(cat "$ROOT/etc/modprobe.d/sysknob.conf")" "options nf_conntrack hashsize=131072" "modprobe.d has the option"
@@ -122,7 +129,7 @@ expect_eq "$(cat "$M/sys/module/nf_conntrack/parameters/hashsize")" 131072 "hash
 expect_eq "$(cat "$M/sys/module/nf_conntrack/parameters/expect_hashsize")" 1024 "read-only parameter untouched"
 expect_contains "$err" "nf_conntrack.expect_hashsize=2048' cannot change at runtime" "read-only parameter: warning"
 expect_contains "$err" "next module load or boot" "the warning says when it takes effect"
-snapf=$ROOT/var/lib/sysknob/snapshots/$(ls "$ROOT/var/lib/sysknob/snapshots" | tail -1)
+snapf=$(newest_snapshot)
 expect_eq "$("$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["modules"], [(p["module"],p["param"],p["before"],p["after"]) for p in d["module_params"]])' "$snapf")" \
   "[] [('nf_conntrack', 'hashsize', '65536', '131072')]" "snapshot: no module loaded, parameter before and kept"
 run sk rollback

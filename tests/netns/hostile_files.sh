@@ -41,7 +41,9 @@ refused_apply() {
       pass "$what: the planted path is left as it was"
     else fail "$what: fragment written"; fi
   else pass "$what: no fragment"; fi
-  if grep -ls '"committed"' "$root"/var/lib/sysknob/snapshots/*.json >/dev/null 2>&1; then
+  # N.pending.json holds the text its commit gives it: only N.json counts.
+  if find "$root/var/lib/sysknob/snapshots" -name '*.json' ! -name '*.pending.json' \
+       -exec grep -l '"committed"' {} + 2>/dev/null | grep -q .; then
     fail "$what: a committed snapshot exists"
   else pass "$what: no committed snapshot"; fi
 }
@@ -159,6 +161,15 @@ sk apply "$T/p.toml"
 expect_rc 1 "apply with a planted 0644 snapshot"
 expect_contains "$err" "$root/var/lib/sysknob/snapshots/2.json" "apply names the planted snapshot"
 rm "$root/var/lib/sysknob/snapshots/2.json"
+# The same for a planted pending name: it wins over N.json, so it is
+# checked as strictly (the commit protocol, ARCHITECTURE.md).
+cp "$snap" "$root/var/lib/sysknob/snapshots/1.pending.json"
+chmod 0644 "$root/var/lib/sysknob/snapshots/1.pending.json"
+refused_rollback "a planted 0644 1.pending.json" "$root/var/lib/sysknob/snapshots/1.pending.json" "0600"
+rm "$root/var/lib/sysknob/snapshots/1.pending.json"
+ln -s "$snap" "$root/var/lib/sysknob/snapshots/1.pending.json"
+refused_rollback "1.pending.json is a symlink" "$root/var/lib/sysknob/snapshots/1.pending.json" "symbolic link"
+rm "$root/var/lib/sysknob/snapshots/1.pending.json"
 
 # With the plants gone, the genuine snapshot rolls back.
 sk rollback
