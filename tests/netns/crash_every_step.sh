@@ -12,7 +12,9 @@
 #   before/after-rename:1  the pending snapshot      (before:1 = nothing done)
 #   before/after-rename:2  the fragment
 #   before/after-rename:3  state.json
-#   before/after-rename:4  the committed snapshot    (after:4 = apply finished)
+#   before/after-rename:4  the commit: N.pending.json renamed to N.json, no
+#                          fsync (after:4 = apply finished; a power cut may
+#                          still lose the rename: tests/netns/snapshot_names.sh)
 . "$SYSKNOB_SRC/tests/support/lib.sh"
 enter_netns
 
