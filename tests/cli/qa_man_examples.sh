@@ -22,4 +22,17 @@ max=$(sed -n 's/^net.netfilter.nf_conntrack_max = \([0-9]*\)$/\1/p' "$T/nat-gate
 text=$(tr '\n' ' ' <"$man")
 expect_contains "$text" "options nf_conntrack hashsize=$max" "the page's hashsize is nf_conntrack_max ($max) for a current kernel"
 
+# The rules that cannot be silenced, as both pages name them (SK0001 to the
+# last one), are those that `ignore = [ID]` refuses with SK0009.
+last=
+for id in $("$SYSKNOB" lint --list-rules | sed -n 's/^\(SK[0-9]*\) .*/\1/p'); do
+  printf '[lint]\nignore = ["%s"]\n' "$id" >"$T/ign.toml"
+  run "$SYSKNOB" --root "$root" --no-color lint --kernel 6.12 "$T/ign.toml"
+  case "$err" in *"rule $id cannot be ignored"*) last=$id ;; esac
+done
+[ -n "$last" ] || fail "no rule refused by ignore"
+for page in "$SRC/man/sysknob.8" "$SRC/man/sysknob.toml.5"; do
+  expect_contains "$(cat "$page")" "SK0001 \(en $last" "${page##*/} says SK0001-$last cannot be silenced"
+done
+
 done_testing
