@@ -29,4 +29,20 @@ sk lint "$f"
 expect_rc 1 "a glob over directories"
 expect_contains "$err" "error[SK1001]" "a glob over directories: SK1001"
 
+# [modules.nf_conntrack] hashsize is an unsigned int above 0 or "auto": -1
+# once passed lint and went to modprobe.d, where it stops nf_conntrack from
+# loading at boot, and to /sys/module/nf_conntrack/parameters/hashsize.
+for v in -1 0 4294967296 '"big"' '"0x100"'; do
+  printf '[modules.nf_conntrack]\nhashsize = %s\n' "$v" >"$T/hs.toml"
+  sk lint --kernel 6.1 "$T/hs.toml"
+  expect_rc 1 "hashsize = $v"
+  expect_contains "$err" "$T/hs.toml:2:12: error[SK0010]" "hashsize = $v: file, line and rule"
+  expect_contains "$err" "hint: write hashsize = \"auto\" or a number of buckets from 1 to 4294967295" "hashsize = $v: what to write"
+done
+for v in 1 262144 4294967295 '"auto"'; do
+  printf '[modules.nf_conntrack]\nhashsize = %s\n' "$v" >"$T/hs.toml"
+  sk lint --kernel 6.1 "$T/hs.toml"
+  expect_rc 0 "hashsize = $v is fine"
+done
+
 done_testing
