@@ -19,8 +19,8 @@ CLI::App* register_apply(CLI::App& app, ApplyOptions& o, bool full)
         app.add_subcommand("apply", "change the live kernel and the boot files to match the profiles; snapshot first");
     if (!full) return c;  // named only, for --help and errors (run.cpp)
     c->add_option("PROFILE", o.profiles, "profile names or paths; later ones win")->required();
-    c->add_flag("--dry-run", o.dry_run, "print the plan, change nothing");
-    c->add_flag("--check", o.check, "change nothing; exit 2 if apply would change something, 0 if not");
+    auto* dry = c->add_flag("--dry-run", o.dry_run, "print the plan, change nothing");
+    c->add_flag("--check", o.check, "change nothing; exit 2 if apply would change something, 0 if not")->excludes(dry);
     auto* rt = c->add_flag("--runtime-only", o.runtime_only, "change the live kernel only, write no boot files");
     c->add_flag("--persist-only", o.persist_only, "write the boot files only, leave the live kernel")->excludes(rt);
     c->add_option("--priority", o.priority, "fragment name prefix NN in /etc/sysctl.d/NN-sysknob.conf")

@@ -12,7 +12,16 @@ CLI::App* register_rollback(CLI::App& app, RollbackOptions& o, bool full)
 {
     auto* c = app.add_subcommand("rollback", "return live values and files to the state a snapshot recorded");
     if (!full) return c;  // named only, for --help and errors (run.cpp)
-    c->add_option("ID", o.id, "snapshot id (default: the newest apply not yet undone)")->check(CLI::PositiveNumber);
+    c->add_option("ID", o.id, "snapshot id (default: the newest apply not yet undone)")
+        ->check(CLI::Validator(
+            [](std::string& id) {
+                bool digits = !id.empty() && id.size() <= 9 && id.find_first_not_of("0123456789") == std::string::npos;
+                return digits && id.find_first_not_of('0') != std::string::npos
+                           ? std::string()
+                           : "'" + id + "' is not a snapshot id (a number that `sysknob snapshots` lists)";
+            },
+            "ID", "snapshot id"))
+        ->type_name("ID");
     c->add_flag("--discard", o.discard, "mark the unfinished snapshot ID as failed and keep the current state");
     c->add_option("--keep", o.keep, "snapshots to keep (newest committed ones)")
         ->check(CLI::Range(1, 100000))

@@ -10,10 +10,31 @@ namespace sysknob::cli {
 
 namespace {
 
+// --root "" would be the host's own / (a script's unset variable): refused.
+std::string check_root(std::string& dir)
+{
+    return dir.empty() ? "an empty DIR is the host itself; leave --root out to mean the host" : "";
+}
+
+// A release is what uname -r prints, or its start: MAJOR.MINOR, then
+// anything (4.19, 6.1.0-18-amd64). Anything else would be compared as 0.0.
+std::string check_release(std::string& release)
+{
+    std::string_view r = release;
+    if (!r.empty() && r.front() == 'v') r.remove_prefix(1);
+    size_t i = 0;
+    while (i < r.size() && r[i] >= '0' && r[i] <= '9') ++i;
+    bool ok = i > 0 && i < r.size() && r[i] == '.' && i + 1 < r.size() && r[i + 1] >= '0' && r[i + 1] <= '9';
+    return ok ? "" : "'" + release + "' is not a kernel release; give MAJOR.MINOR as uname -r prints it (4.19, 6.1)";
+}
+
 void add_globals(CLI::App& app, Globals& g)
 {
-    app.add_option("--root", g.root, "resolve every configuration, state and lock path under DIR")->type_name("DIR");
+    app.add_option("--root", g.root, "resolve every configuration, state and lock path under DIR")
+        ->check(CLI::Validator(check_root, "DIR", "root"))
+        ->type_name("DIR");
     app.add_option("--kernel", g.kernel, "validate for this kernel release instead of the running one")
+        ->check(CLI::Validator(check_release, "RELEASE", "release"))
         ->type_name("RELEASE");
     app.add_option("--format", g.format, "output format")
         ->check(CLI::IsMember({"text", "json", "prometheus"}))

@@ -31,6 +31,14 @@ Result<std::string> read_fd(int fd, const std::string& key)
     }
 }
 
+// A key is a file under /proc/sys; a directory (net.ipv4, net.ipv4.conf.lo)
+// exists but is not a key.
+bool is_key_file(const std::string& path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
 }  // namespace
 
 ProcSysctlTree::ProcSysctlTree(std::string proc_sys) : m_base(std::move(proc_sys))
@@ -82,12 +90,12 @@ ports::Access ProcSysctlTree::probe(std::string_view key)
             m_open.emplace(std::move(k), fd);
             return ports::Access::writable;
         }
-        if (errno == ENOENT || errno == ENOTDIR) return ports::Access::absent;
-        return ::access(path.c_str(), F_OK) == 0 ? ports::Access::read_only : ports::Access::absent;
+        // EISDIR: "net.ipv4" names a directory of keys, not a key.
+        if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) return ports::Access::absent;
+        return is_key_file(path) ? ports::Access::read_only : ports::Access::absent;
     }
-    if (::access(path.c_str(), W_OK) == 0) return ports::Access::writable;
-    if (errno == ENOENT || errno == ENOTDIR) return ports::Access::absent;
-    return ::access(path.c_str(), F_OK) == 0 ? ports::Access::read_only : ports::Access::absent;
+    if (!is_key_file(path)) return ports::Access::absent;
+    return ::access(path.c_str(), W_OK) == 0 ? ports::Access::writable : ports::Access::read_only;
 }
 
 Result<ports::LiveValue> ProcSysctlTree::read(std::string_view key, ports::Intent intent)

@@ -199,6 +199,16 @@ class Linter {
             add("SK3008", s, "optional '" + s.key + "' skipped: not present on this kernel", "");
             return;
         }
+        // "net.ipv4 = 1" or "net.ipv4.conf.\"*\" = 1": the name is a directory
+        // of keys in /proc/sys, which a write cannot reach.
+        if (m_target.tree && s.key.find('*') == std::string::npos) {
+            auto below = m_target.tree->list(s.key);  // fails for a key that is no directory
+            if (below && !below->empty()) {
+                add("SK1001", s, "'" + s.key + "' is a directory of keys in /proc/sys, not a key",
+                    "name one of the keys below it (`sysctl -a` lists them)");
+                return;
+            }
+        }
         add("SK1001", s, "unknown key '" + s.key + "'",
             near.empty() ? "check the name with `sysctl -a`" : "did you mean '" + near + "'?");
     }

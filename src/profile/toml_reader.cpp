@@ -391,6 +391,22 @@ class Reader {
                          "");
                     continue;
                 }
+                // nf_conntrack's hashsize is an unsigned int that the kernel
+                // reads with kstrtouint: "-1" or "big" in modprobe.d makes the
+                // module fail to load at boot, and 0 is refused at run time
+                // (net/netfilter/nf_conntrack_core.c, nf_conntrack_set_hashsize
+                // and nf_conntrack_hash_resize).
+                if (mod == "nf_conntrack" && param == "hashsize" && text != "auto") {
+                    auto n = pv.value_exact<int64_t>();
+                    if (!n || *n < 1 || *n > 4294967295LL) {
+                        diag("SK0010", "", pv.source(),
+                             "[modules.nf_conntrack] hashsize = " + (n ? text : "\"" + text + "\"") +
+                                 " is not a number of hash buckets: the kernel takes an unsigned int above 0; "
+                                 "with anything else in modprobe.d nf_conntrack fails to load, and 0 is refused live",
+                             "write hashsize = \"auto\" or a number of buckets from 1 to 4294967295");
+                        continue;
+                    }
+                }
                 m.params.push_back(model::ModuleParam{param, text, at(pk.source())});
             }
             m_out.profile.modules.push_back(std::move(m));

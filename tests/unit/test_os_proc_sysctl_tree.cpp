@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -62,4 +63,21 @@ TEST_CASE("a directory is listed once per tree: later entries are not seen")
     os::ProcSysctlTree fresh(proc.path.string());
     CHECK(fresh.list("net.ipv4.conf")->size() == 3);
     CHECK_FALSE(fresh.list("net.ipv9"));
+}
+
+TEST_CASE("a directory of keys is not a key: probe says absent, not read-only")
+{
+    // "net.ipv4 = 1" once passed lint as a read-only key (open O_RDWR of a
+    // directory fails with EISDIR, and the directory exists).
+    ScratchProc proc;
+    proc.write("net/ipv4/conf/lo/rp_filter", "0\n");
+    proc.write("net/ipv4/tcp_syncookies", "1\n");
+    os::ProcSysctlTree tree(proc.path.string());
+    CHECK(tree.probe("net.ipv4") == ports::Access::absent);
+    CHECK(tree.probe("net.ipv4.conf.lo") == ports::Access::absent);
+    CHECK(tree.probe("net.ipv4.tcp_syncookies") == ports::Access::writable);
+    ::chmod((proc.path / "net/ipv4/tcp_syncookies").c_str(), 0444);
+    os::ProcSysctlTree again(proc.path.string());
+    CHECK(again.probe("net.ipv4.conf") == ports::Access::absent);
+    if (::geteuid() != 0) CHECK(again.probe("net.ipv4.tcp_syncookies") == ports::Access::read_only);
 }
