@@ -1,9 +1,5 @@
 #include "cli/take_over.hpp"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <fcntl.h>
 #include <iostream>
 #include <unistd.h>
 
@@ -21,39 +17,6 @@ int refuse(Context& ctx, const std::string& message)
     if (ctx.globals.json()) Context::print_json({{"changed", false}, {"snapshot", nullptr}, {"error", message}});
     return k_exit_error;
 }
-
-// A private directory for the profile while it is only a candidate: apply
-// loads profiles from files, and the profile directory is written only by
-// the change itself (so rollback removes it with the rest).
-class ScratchProfile {
-  public:
-    ~ScratchProfile()
-    {
-        if (m_dir.empty()) return;
-        ::unlink(m_file.c_str());
-        ::rmdir(m_dir.c_str());
-    }
-    Result<std::string> write(const std::string& name, const std::string& text)
-    {
-        const char* tmp = std::getenv("TMPDIR");
-        std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/sysknob-import.XXXXXX";
-        if (!::mkdtemp(pattern.data())) return fail("cannot create '" + pattern + "': " + std::strerror(errno), errno);
-        m_dir = pattern;
-        m_file = m_dir + "/" + name + ".toml";
-        // A plain write: this file is no part of the change (no crash-test
-        // steps, no fsync), and goes at exit.
-        int fd = ::open(m_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0) return fail("cannot create '" + m_file + "': " + std::strerror(errno), errno);
-        bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-        int e = errno;
-        ::close(fd);
-        if (!ok) return fail("cannot write '" + m_file + "': " + std::strerror(e), e);
-        return m_file;
-    }
-
-  private:
-    std::string m_dir, m_file;
-};
 
 }  // namespace
 
@@ -90,26 +53,15 @@ int run_take_over(const ImportOptions& o, Context& ctx, const import::Imported& 
         req.findings.push_back(std::move(finding));
     }
 
-    ScratchProfile scratch;
+    // The profile this import would write is linted from memory under the
+    // path it will have: nothing is written before the change itself
+    // (which writes it, so that rollback removes it with the rest), and a
+    // killed take-over leaves no scratch copy behind.
     const std::string profile_real = ctx.paths.etc_profiles() + "/" + o.name + ".toml";
     change::ProfileLoader load = [&](const std::optional<std::string>& fresh) {
-        std::string from = profile_real;
-        if (fresh) {
-            auto path = scratch.write(o.name, *fresh);
-            if (!path) {
-                change::Loaded failed;
-                failed.ok = false;
-                failed.diagnostics.push_back(model::Diagnostic{
-                    "SK0002", model::Severity::error, "", {profile_real, 0, 0}, path.error().message, ""});
-                return failed;
-            }
-            from = *path;
-        }
-        auto loaded = ctx.load_and_lint({from}, /*strict=*/false);
-        // Findings name the profile where it will be, not the scratch copy.
-        for (auto& d : loaded.diagnostics)
-            if (d.where.file == from) d.where.file = profile_real;
-        return loaded;
+        profile::GivenTexts given;
+        if (fresh) given.emplace(profile_real, *fresh);
+        return ctx.load_and_lint({profile_real}, /*strict=*/false, given);
     };
     auto& out = util::make_until_exit<change::TakeOverOutcome>();
     auto done = change::take_over(ctx.env(), req, load, out);
