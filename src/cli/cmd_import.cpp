@@ -30,10 +30,16 @@ CLI::App* register_import(CLI::App& app, ImportOptions& o, bool full)
     c->add_option("--name", o.name, "name of the profile written (default: the name of the --output file, else imported)")->type_name("NAME");
     auto* out = c->add_option("-o,--output", o.output, "write the profile to FILE instead of standard output")
                     ->type_name("FILE");
-    c->add_flag("--take-over", o.take_over,
-                "apply the profile (/etc/sysknob/profiles/NAME.toml), move the imported /etc files aside and mask "
-                "package files with /dev/null links, in one snapshot that rollback undoes")
-        ->excludes(out);
+    auto* take = c->add_flag("--take-over", o.take_over,
+                             "apply the profile (/etc/sysknob/profiles/NAME.toml), move the imported /etc files aside "
+                             "and mask package files with /dev/null links, in one snapshot that rollback undoes")
+                     ->excludes(out);
+    c->add_flag("--dry-run", o.dry_run, "with --take-over: print what it would do, change nothing")->needs(take);
+    c->add_option("--priority", o.priority,
+                  "with --take-over: fragment name prefix NN in /etc/sysctl.d/NN-sysknob.conf, as for apply")
+        ->check(CLI::Range(0, 99))
+        ->type_name("NN")
+        ->needs(take);
     return c;
 }
 
