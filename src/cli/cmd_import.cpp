@@ -6,6 +6,7 @@
 
 #include "boot/boot_model.hpp"
 #include "cli/commands.hpp"
+#include "cli/import_report.hpp"
 #include "cli/take_over.hpp"
 #include "import/review.hpp"
 #include "import/sysctl_files.hpp"
@@ -193,35 +194,8 @@ std::vector<std::string> m_boot_labels;
 bool m_tuned = false;
 };  // namespace
 
-void print_summary(const Imported& imported, const std::string& written_to, bool quiet)
-{
-    std::cerr << "imported " << imported.settings.size() << " key" << (imported.settings.size() == 1 ? "" : "s")
-              << (imported.modules.empty() ? "" : " and " + std::to_string(imported.modules.size()) + " module(s)")
-              << " from " << imported.files.size() << " file" << (imported.files.size() == 1 ? "" : "s") << " into "
-              << written_to << "\n";
-    if (quiet) return;
-    for (auto kind : {FindingKind::absent, FindingKind::dangerous, FindingKind::conflict, FindingKind::drift,
-                      FindingKind::hand_value, FindingKind::not_imported, FindingKind::lint}) {
-        std::vector<const Finding*> group;
-        for (const auto& f : imported.findings)
-            if (f.kind == kind) group.push_back(&f);
-        if (group.empty()) continue;
-        std::cerr << "\n" << import::finding_kind_name(kind) << " (" << group.size() << "):\n";
-        for (const auto* f : group)
-            std::cerr << "  " << import::printable_text(f->file) << ":" << f->line << ": "
-                      << import::printable_text(f->message) << "\n";
-    }
-}
-
 nlohmann::json to_json(const Imported& imported, const std::string& text)
 {
-    nlohmann::json findings = nlohmann::json::array();
-    for (const auto& f : imported.findings)
-        findings.push_back({{"kind", import::finding_kind_name(f.kind)},
-                            {"key", f.key},
-                            {"file", f.file},
-                            {"line", f.line},
-                            {"message", f.message}});
     nlohmann::json settings = nlohmann::json::array();
     for (const auto& s : imported.settings)
         settings.push_back({{"key", s.key},
@@ -230,7 +204,7 @@ nlohmann::json to_json(const Imported& imported, const std::string& text)
                             {"optional", s.optional},
                             {"file", s.file},
                             {"line", s.line}});
-    return {{"files", imported.files}, {"settings", settings}, {"findings", findings}, {"profile", text}};
+    return {{"files", imported.files}, {"settings", settings}, {"findings", import_findings_json(imported)}, {"profile", text}};
 }
 
 }  // namespace sysknob::cli
@@ -304,7 +278,8 @@ int run_import(const ImportOptions& o, Context& ctx)
     if (ctx.globals.json())
         Context::print_json(to_json(imported, text));
     else
-        print_summary(imported, o.output.empty() ? "standard output" : "'" + o.output + "'", ctx.globals.quiet);
+        print_import_summary(imported, " into " + (o.output.empty() ? "standard output" : "'" + o.output + "'"),
+                             ctx.globals.quiet);
     return k_exit_ok;
 }
 

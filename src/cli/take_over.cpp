@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "change/take_over.hpp"
+#include "cli/import_report.hpp"
 #include "cli/plan_report.hpp"
 #include "os/log.hpp"
 #include "util/unleak.hpp"
@@ -55,7 +56,7 @@ void print_take_over_plan(const change::TakeOverOutcome& out, std::ostream& os)
 }
 
 // apply's document (plan_report) and the take-over's own fields.
-nlohmann::json report(const change::TakeOverOutcome& out, bool dry_run)
+nlohmann::json report(const change::TakeOverOutcome& out, const import::Imported& imported, bool dry_run)
 {
     const auto& p = *out.prepared;
     const int id = dry_run ? 0 : out.snap.id;
@@ -75,6 +76,7 @@ nlohmann::json report(const change::TakeOverOutcome& out, bool dry_run)
     j["moves"] = moves;
     j["masks"] = masks;
     j["backup"] = out.plan.moved.empty() ? nlohmann::json(nullptr) : nlohmann::json(out.backup_dir);
+    j["findings"] = import_findings_json(imported);
     return j;
 }
 
@@ -131,6 +133,17 @@ int run_take_over(const ImportOptions& o, Context& ctx, const import::Imported& 
     auto& out = util::make_until_exit<change::TakeOverOutcome>();
     auto done = change::take_over(ctx.env(), req, load, out);
     if (out.prepared) ctx.print_diagnostics(out.prepared->loaded.diagnostics);
+    // The grouped summary import prints, also here: what was read, what
+    // was left out and why, before what the take-over did with it.
+    if (!ctx.globals.json()) {
+        std::string where = "; nothing was written";
+        if (done && out.profile_written)
+            where = " into '" + out.profile_path + "'" + (o.dry_run ? " (dry run: not written)" : "");
+        else if (done)
+            where = "; the reviewed profile '" + out.profile_path + "' " + (o.dry_run ? "would be" : "is") +
+                    " applied as it is";
+        print_import_summary(imported, where, ctx.globals.quiet);
+    }
     if (!done) return refuse(ctx, done.error().message, o.dry_run);
 
     const auto& p = *out.prepared;
@@ -139,7 +152,7 @@ int run_take_over(const ImportOptions& o, Context& ctx, const import::Imported& 
                      sh.by.line);
     const std::string name = p.loaded.load.resolved.display_name();
     if (ctx.globals.json()) {
-        Context::print_json(report(out, o.dry_run));
+        Context::print_json(report(out, imported, o.dry_run));
     } else if (o.dry_run) {
         std::cout << "would take over for profile " << name << ":\n";
         print_take_over_plan(out, std::cout);

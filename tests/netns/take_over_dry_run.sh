@@ -54,6 +54,11 @@ expect_contains "$out" "mask /etc/sysctl.d/50-pkg.conf -> /dev/null (hides /usr/
 expect_contains "$out" "mask /etc/sysctl.d/60-hidden.conf -> /dev/null (hides /usr/lib/sysctl.d/60-hidden.conf)" \
   "the mask an /etc file becomes"
 expect_contains "$out" "dry run: nothing was changed" "it says nothing changed"
+# import's grouped summary, on standard error as import prints it
+expect_contains "$err" "imported 4 keys from 4 files into '/etc/sysknob/profiles/host.toml' (dry run: not written)" \
+  "the summary's headline"
+expect_contains "$err" "live value differs from the files (" "the findings, grouped"
+expect_contains "$err" "/usr/lib/sysctl.d/50-pkg.conf:2: live value '60' differs from the files' '51'" "each with file:line"
 
 # --- JSON, at another priority -----------------------------------------------
 run sk --format json import --boot --take-over --dry-run --priority 95 --name host
@@ -69,6 +74,8 @@ expect_eq "$(js 'all(m["backup"] == j["backup"] + m["path"] for m in j["moves"])
 expect_eq "$(js 'sorted((m["path"], m["target"], m["hides"]) for m in j["masks"])')" \
   "[('/etc/sysctl.d/50-pkg.conf', '/dev/null', ['/usr/lib/sysctl.d/50-pkg.conf']), ('/etc/sysctl.d/60-hidden.conf', '/dev/null', ['/usr/lib/sysctl.d/60-hidden.conf'])]" \
   "each mask with what it hides"
+expect_contains "$(js '[(f["kind"], f["file"], f["line"]) for f in j["findings"]]')" \
+  "('live value differs from the files', '/usr/lib/sysctl.d/50-pkg.conf', 2)" "the findings, as import's document has them"
 dry=$out
 
 # --- the real take-over does what the dry run said -----------------------------
