@@ -31,10 +31,11 @@ void add_facts_for(const model::ResolvedProfile& r, kernel::Target& t, ports::Ma
 }
 
 Loaded load_and_lint(const std::vector<std::string>& args, const std::vector<std::string>& dirs,
-                     kernel::Target& target, ports::MachineProbe& machine, bool strict)
+                     kernel::Target& target, ports::MachineProbe& machine, bool strict,
+                     const profile::GivenTexts& given)
 {
     Loaded out;
-    out.load = profile::load_profiles(args, dirs);
+    out.load = profile::load_profiles(args, dirs, given);
     out.diagnostics = out.load.diagnostics;
     if (!model::has_errors(out.diagnostics)) {
         add_facts_for(out.load.resolved, target, machine);

@@ -19,9 +19,11 @@ struct Loaded {
 
 // Loads `args` (names searched in `dirs`, or paths), composes them and,
 // when that worked, lints the result for `target`, after reading the few
-// live facts its rules need (add_facts_for). `strict` turns warnings into errors.
+// live facts its rules need (add_facts_for). `strict` turns warnings into
+// errors. A path in `given` is read from there (profile/loader.hpp).
 Loaded load_and_lint(const std::vector<std::string>& args, const std::vector<std::string>& dirs,
-                     kernel::Target& target, ports::MachineProbe& machine, bool strict);
+                     kernel::Target& target, ports::MachineProbe& machine, bool strict,
+                     const profile::GivenTexts& given = {});
 
 // Reads into `target` the live facts that cross-key rules need, only when
 // the profile has the keys they are about (keeps the common path lean).

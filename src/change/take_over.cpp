@@ -57,8 +57,8 @@ std::vector<std::string> stamp_problems(const std::string& shown, const std::str
 
 Result<void> take_over(Env& env, const TakeOverRequest& request, const ProfileLoader& load, TakeOverOutcome& out)
 {
-    TRY_VOID(lock(env));
-    TRY_VOID(refuse_if_pending(env, /*changing=*/true));
+    if (!request.dry_run) TRY_VOID(lock(env));
+    TRY_VOID(refuse_if_pending(env, /*changing=*/!request.dry_run));
 
     import::TakeOverInput in;
     std::vector<std::string> refusals = request.refusals;
@@ -92,12 +92,14 @@ Result<void> take_over(Env& env, const TakeOverRequest& request, const ProfileLo
 
     PrepareOptions po;
     po.intent = ports::Intent::write;
+    po.priority = request.priority;
     TRY(auto prepared, prepare(env, load(in.profile_text), po));
     out.prepared = std::move(prepared);
     Prepared& p = *out.prepared;
     if (!p.loaded.ok) return fail("the imported profile has errors; nothing was changed", EINVAL);
     if (auto why = apply_refusal(p, po); !why.empty()) return fail(why, EINVAL);
 
+    // Only read (the next id, the time): the backup directory's name.
     TRY(out.snap, new_snapshot(env, snapshot::Kind::apply));
     std::string stamp;
     for (char c : out.snap.created)
@@ -116,6 +118,7 @@ Result<void> take_over(Env& env, const TakeOverRequest& request, const ProfileLo
         }
         p.change.entries.push_back(EntryChange{step.path, step.to, step.action});
     }
+    if (request.dry_run) return {};
 
     const auto& r = p.loaded.load.resolved;
     out.snap.profiles = r.names;

@@ -28,6 +28,8 @@ struct TakeOverRequest {
     std::vector<std::string> refusals;                // found by the caller (a file outside --root...)
     unsigned uid = 0, gid = 0;                        // owner of the masks and the profile it writes
     size_t keep = 50;                                 // snapshots to keep
+    int priority = 90;                                // fragment /etc/sysctl.d/NN-sysknob.conf, as apply's
+    bool dry_run = false;  // plan everything, change nothing (no lock, as apply --dry-run)
 };
 
 struct TakeOverOutcome {
@@ -36,7 +38,7 @@ struct TakeOverOutcome {
     std::optional<Prepared> prepared;  // set once the profile loaded (diagnostics, plan, shadows)
     import::TakeOverPlan plan;
     std::string backup_dir;  // logical
-    snapshot::Snapshot snap;
+    snapshot::Snapshot snap;  // a dry run: the id and time the change would have, never written
 };
 
 // Loads and lints the profile to apply: its text when the take-over writes
@@ -48,7 +50,9 @@ using ProfileLoader = std::function<Loaded(const std::optional<std::string>& tex
 // now, loads and prepares the profile, plans the take-over and carries
 // both out as one snapshot. Every refusal comes before the first change
 // and its message ends in "nothing was changed"; `out` keeps what was
-// found so far, for the caller's report.
+// found so far, for the caller's report. A dry run stops where the change
+// would start, with `out` complete: it writes nothing, takes no lock and,
+// as apply --dry-run, does not refuse over a pending change.
 Result<void> take_over(Env& env, const TakeOverRequest& request, const ProfileLoader& load, TakeOverOutcome& out);
 
 }  // namespace sysknob::change

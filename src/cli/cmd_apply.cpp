@@ -5,8 +5,8 @@
 #include "change/apply.hpp"
 #include "change/prepare.hpp"
 #include "cli/commands.hpp"
+#include "cli/plan_report.hpp"
 #include "cli/shadows.hpp"
-#include "kernel/catalogue.hpp"
 #include "os/log.hpp"
 #include "util/strings.hpp"
 #include "util/unleak.hpp"
@@ -33,59 +33,6 @@ CLI::App* register_apply(CLI::App& app, ApplyOptions& o, bool full)
 }
 
 namespace {
-
-// Loading a module and its parameters are shared by every network
-// namespace: the plan says so, also when run in a child namespace.
-void print_plan(const change::Prepared& p, std::ostream& out, bool would)
-{
-    for (const auto& l : p.change.load)
-        out << "  " << (would ? "would load" : "load") << " module " << l.name
-            << (l.options.empty() ? "" : " (" + l.options + ")")
-            << " -- host-wide: every network namespace shares it\n";
-    for (const auto& c : p.change.params)
-        out << "  module parameter " << c.module << "." << c.param << ": " << c.from << " -> " << c.to
-            << " (host-wide)\n";
-    for (const auto& c : p.change.after_load) {
-        std::string module;
-        if (const auto* prm = kernel::find_param(c.key)) module = std::string(prm->module);
-        out << "  " << c.key << ": (comes with " << module << ") -> " << c.to << "\n";
-    }
-    for (const auto& c : p.change.live)
-        out << "  " << c.key << ": " << (c.from.empty() ? "\"\"" : model::normalize_live(c.from)) << " -> " << c.to
-            << "\n";
-    for (const auto& f : p.change.files)
-        out << "  " << f.action << " " << f.path << "\n";
-}
-
-nlohmann::json report(const change::Prepared& p, bool changed, int snapshot_id, const model::Diagnostics& diags)
-{
-    nlohmann::json changes = nlohmann::json::array();
-    for (const auto& c : p.change.live)
-        changes.push_back(
-            {{"key", c.key}, {"from", model::normalize_live(c.from)}, {"to", model::normalize_live(c.to)}});
-    for (const auto& c : p.change.after_load)
-        if (std::none_of(p.change.live.begin(), p.change.live.end(), [&](const auto& l) { return l.key == c.key; }))
-            changes.push_back({{"key", c.key}, {"from", nullptr}, {"to", model::normalize_live(c.to)}});
-    nlohmann::json files = nlohmann::json::array();
-    for (const auto& f : p.change.files)
-        files.push_back({{"path", f.path}, {"action", f.action}});
-    nlohmann::json modules = nlohmann::json::array();
-    for (const auto& l : p.change.load)
-        modules.push_back({{"name", l.name}, {"action", "load"}, {"options", l.options}, {"host_wide", true}});
-    nlohmann::json params = nlohmann::json::array();
-    for (const auto& c : p.change.params)
-        params.push_back({{"module", c.module},
-                          {"param", c.param},
-                          {"from", c.from},
-                          {"to", c.to},
-                          {"kept", c.kept.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.kept)}});
-    nlohmann::json d = diagnostics_json(diags);
-    nlohmann::json j = {{"changed", changed},     {"changes", changes}, {"files", files},
-                        {"modules", modules},     {"module_params", params},
-                        {"warnings", p.warnings}, {"diagnostics", d},   {"skipped", p.plan.skipped}};
-    j["snapshot"] = snapshot_id ? nlohmann::json(std::to_string(snapshot_id)) : nlohmann::json(nullptr);
-    return j;
-}
 
 int refuse(Context& ctx, const std::string& message, const model::Diagnostics& diags = {})
 {
@@ -142,14 +89,14 @@ int run_apply(const ApplyOptions& o, Context& ctx)
         spdlog::warn("{}", w);
     if (p.change.empty()) {
         if (ctx.globals.json())
-            Context::print_json(report(p, false, 0, p.loaded.diagnostics));
+            Context::print_json(plan_report(p, false, 0, p.loaded.diagnostics));
         else if (!ctx.globals.quiet)
             std::cout << name << ": nothing to change (" << p.plan.items.size() << " keys in sync)\n";
         return k_exit_ok;
     }
     if (changes_nothing) {
         if (ctx.globals.json()) {
-            Context::print_json(report(p, false, 0, p.loaded.diagnostics));
+            Context::print_json(plan_report(p, false, 0, p.loaded.diagnostics));
         } else {
             std::cout << (o.check ? "would change" : "plan for") << " " << name << ":\n";
             print_plan(p, std::cout, /*would=*/true);
@@ -169,7 +116,7 @@ int run_apply(const ApplyOptions& o, Context& ctx)
         if (!c.kept.empty() && util::trim(c.kept) != c.to)
             spdlog::warn("the kernel kept {}.{} = {} (asked for {})", c.module, c.param, c.kept, c.to);
     if (ctx.globals.json()) {
-        Context::print_json(report(p, true, snap->id, p.loaded.diagnostics));
+        Context::print_json(plan_report(p, true, snap->id, p.loaded.diagnostics));
     } else if (!ctx.globals.quiet) {
         std::cout << "applied " << name << ": " << p.change.live.size() << " key"
                   << (p.change.live.size() == 1 ? "" : "s") << " changed, " << p.change.files.size() << " file"

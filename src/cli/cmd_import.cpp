@@ -6,6 +6,7 @@
 
 #include "boot/boot_model.hpp"
 #include "cli/commands.hpp"
+#include "cli/import_report.hpp"
 #include "cli/take_over.hpp"
 #include "import/review.hpp"
 #include "import/sysctl_files.hpp"
@@ -30,10 +31,16 @@ CLI::App* register_import(CLI::App& app, ImportOptions& o, bool full)
     c->add_option("--name", o.name, "name of the profile written (default: the name of the --output file, else imported)")->type_name("NAME");
     auto* out = c->add_option("-o,--output", o.output, "write the profile to FILE instead of standard output")
                     ->type_name("FILE");
-    c->add_flag("--take-over", o.take_over,
-                "apply the profile (/etc/sysknob/profiles/NAME.toml), move the imported /etc files aside and mask "
-                "package files with /dev/null links, in one snapshot that rollback undoes")
-        ->excludes(out);
+    auto* take = c->add_flag("--take-over", o.take_over,
+                             "apply the profile (/etc/sysknob/profiles/NAME.toml), move the imported /etc files aside "
+                             "and mask package files with /dev/null links, in one snapshot that rollback undoes")
+                     ->excludes(out);
+    c->add_flag("--dry-run", o.dry_run, "with --take-over: print what it would do, change nothing")->needs(take);
+    c->add_option("--priority", o.priority,
+                  "with --take-over: fragment name prefix NN in /etc/sysctl.d/NN-sysknob.conf, as for apply")
+        ->check(CLI::Range(0, 99))
+        ->type_name("NN")
+        ->needs(take);
     return c;
 }
 
@@ -187,35 +194,8 @@ std::vector<std::string> m_boot_labels;
 bool m_tuned = false;
 };  // namespace
 
-void print_summary(const Imported& imported, const std::string& written_to, bool quiet)
-{
-    std::cerr << "imported " << imported.settings.size() << " key" << (imported.settings.size() == 1 ? "" : "s")
-              << (imported.modules.empty() ? "" : " and " + std::to_string(imported.modules.size()) + " module(s)")
-              << " from " << imported.files.size() << " file" << (imported.files.size() == 1 ? "" : "s") << " into "
-              << written_to << "\n";
-    if (quiet) return;
-    for (auto kind : {FindingKind::absent, FindingKind::dangerous, FindingKind::conflict, FindingKind::drift,
-                      FindingKind::hand_value, FindingKind::not_imported, FindingKind::lint}) {
-        std::vector<const Finding*> group;
-        for (const auto& f : imported.findings)
-            if (f.kind == kind) group.push_back(&f);
-        if (group.empty()) continue;
-        std::cerr << "\n" << import::finding_kind_name(kind) << " (" << group.size() << "):\n";
-        for (const auto* f : group)
-            std::cerr << "  " << import::printable_text(f->file) << ":" << f->line << ": "
-                      << import::printable_text(f->message) << "\n";
-    }
-}
-
 nlohmann::json to_json(const Imported& imported, const std::string& text)
 {
-    nlohmann::json findings = nlohmann::json::array();
-    for (const auto& f : imported.findings)
-        findings.push_back({{"kind", import::finding_kind_name(f.kind)},
-                            {"key", f.key},
-                            {"file", f.file},
-                            {"line", f.line},
-                            {"message", f.message}});
     nlohmann::json settings = nlohmann::json::array();
     for (const auto& s : imported.settings)
         settings.push_back({{"key", s.key},
@@ -224,7 +204,7 @@ nlohmann::json to_json(const Imported& imported, const std::string& text)
                             {"optional", s.optional},
                             {"file", s.file},
                             {"line", s.line}});
-    return {{"files", imported.files}, {"settings", settings}, {"findings", findings}, {"profile", text}};
+    return {{"files", imported.files}, {"settings", settings}, {"findings", import_findings_json(imported)}, {"profile", text}};
 }
 
 }  // namespace sysknob::cli
@@ -298,7 +278,8 @@ int run_import(const ImportOptions& o, Context& ctx)
     if (ctx.globals.json())
         Context::print_json(to_json(imported, text));
     else
-        print_summary(imported, o.output.empty() ? "standard output" : "'" + o.output + "'", ctx.globals.quiet);
+        print_import_summary(imported, " into " + (o.output.empty() ? "standard output" : "'" + o.output + "'"),
+                             ctx.globals.quiet);
     return k_exit_ok;
 }
 

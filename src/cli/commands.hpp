@@ -69,6 +69,8 @@ struct ImportOptions {
     std::string name;  // empty: the --output file's name, else "imported"
     std::string output;
     bool take_over = false;
+    bool dry_run = false;  // with take_over
+    int priority = 90;     // with take_over: as apply's
 };
 CLI::App* register_import(CLI::App& app, ImportOptions& o, bool full);
 int run_import(const ImportOptions& o, Context& ctx);

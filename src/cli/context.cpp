@@ -41,10 +41,11 @@ const kernel::Target& Context::target()
     return t;
 }
 
-change::Loaded Context::load_and_lint(const std::vector<std::string>& args, bool strict)
+change::Loaded Context::load_and_lint(const std::vector<std::string>& args, bool strict,
+                                      const profile::GivenTexts& given)
 {
     target();
-    return change::load_and_lint(args, paths.profile_dirs(), *m_target, machine, strict);
+    return change::load_and_lint(args, paths.profile_dirs(), *m_target, machine, strict, given);
 }
 
 void Context::print_diagnostics(const model::Diagnostics& d) const

@@ -92,7 +92,8 @@ class Context {
 
     // change::load_and_lint() with this context's profile directories and
     // target. Prints nothing.
-    change::Loaded load_and_lint(const std::vector<std::string>& args, bool strict);
+    change::Loaded load_and_lint(const std::vector<std::string>& args, bool strict,
+                                 const profile::GivenTexts& given = {});
 
     void print_diagnostics(const model::Diagnostics& d) const;
     static void print_json(const nlohmann::json& j);

@@ -44,13 +44,18 @@ std::string locate(const std::string& name, const std::vector<std::string>& dirs
 
 class Composer {
   public:
-    Composer(const std::vector<std::string>& dirs, LoadResult& out) : m_dirs(dirs), m_out(out) {}
+    Composer(const std::vector<std::string>& dirs, const GivenTexts& given, LoadResult& out)
+        : m_dirs(dirs), m_given(given), m_out(out)
+    {
+    }
 
     // Reads `path`, its parents first, then composes it.
     void add(const std::string& path, std::vector<std::string>& chain)
     {
         if (m_done.count(path)) return;  // a diamond: the shared parent composes once
-        auto text = util::read_file(path, k_max_profile_bytes);
+        auto given = m_given.find(path);
+        auto text = given != m_given.end() ? Result<std::string>(given->second)
+                                           : util::read_file(path, k_max_profile_bytes);
         if (!text) {
             m_out.diagnostics.push_back(make_diagnostic("SK0002", "", SourceLocation{path, 0, 0}, text.error().message,
                                                         "check the profile name or path (`sysknob list`)"));
@@ -129,6 +134,7 @@ class Composer {
     }
 
     const std::vector<std::string>& m_dirs;
+    const GivenTexts& m_given;
     LoadResult& m_out;
     std::vector<std::string> m_active;
     std::set<std::string> m_done;
@@ -141,10 +147,11 @@ bool is_path_argument(const std::string& arg)
     return arg.find('/') != std::string::npos || arg.ends_with(".toml");
 }
 
-LoadResult load_profiles(const std::vector<std::string>& args, const std::vector<std::string>& dirs)
+LoadResult load_profiles(const std::vector<std::string>& args, const std::vector<std::string>& dirs,
+                         const GivenTexts& given)
 {
     LoadResult out;
-    Composer composer(dirs, out);
+    Composer composer(dirs, given, out);
     for (const auto& arg : args) {
         std::string path = arg;
         if (!is_path_argument(arg)) {

@@ -2,6 +2,7 @@
 // Finds profiles by name or path, reads them, resolves `extends` and
 // composes several profiles left to right (later wins). Reads files; no
 // other side effects. Problems become diagnostics (SK0002, SK0008).
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,14 @@ struct LoadResult {
 // name looked up in `dirs` in order (admin directory first).
 bool is_path_argument(const std::string& arg);
 
+// Profile texts known by path that are not (yet) on disk: a path found
+// here is read from the map, not from the file system. import --take-over
+// lints the profile it would write this way, under the name it will have.
+using GivenTexts = std::map<std::string, std::string>;
+
 // Loads and composes the command-line profiles.
-LoadResult load_profiles(const std::vector<std::string>& args, const std::vector<std::string>& dirs);
+LoadResult load_profiles(const std::vector<std::string>& args, const std::vector<std::string>& dirs,
+                         const GivenTexts& given = {});
 
 // Every profile in `dirs`, the first directory winning for a name, sorted by name.
 std::vector<FoundProfile> list_profiles(const std::vector<std::string>& dirs);

@@ -6,7 +6,10 @@
 # renames inside each); then the rollback of a finished take-over is killed
 # at every point in turn. Each time a plain `rollback` must bring back
 # every file (byte for byte, mode, owner, links) and live value, with
-# nothing pending, and the take-over must work again afterwards.
+# nothing pending, and the take-over must work again afterwards. Each run
+# has its own empty TMPDIR, which must still be empty after the kill: the
+# take-over keeps nothing outside the change (the profile it would write
+# is linted from memory).
 . "$SYSKNOB_SRC/tests/support/lib.sh"
 enter_netns
 PY=/usr/bin/python3
@@ -36,7 +39,13 @@ host() {
   printf 'net.core.somaxconn = 1234\n' >"$ROOT/etc/sysctl.conf"
   ln -s ../sysctl.conf "$ROOT/etc/sysctl.d/99-sysctl.conf"
 }
-take_over() { "$@" "$SYSKNOB" --root "$ROOT" import -q --boot --take-over --name host; }
+take_over() { "$@" TMPDIR="$SCRATCH" "$SYSKNOB" --root "$ROOT" import -q --boot --take-over --name host; }
+# The run's TMPDIR: empty before, and after whatever happened to the run.
+fresh_tmpdir() { SCRATCH="$T/tmp-$1"; rm -rf "$SCRATCH"; mkdir -p "$SCRATCH"; }
+tmpdir_empty() {
+  local left; left=$(find "$SCRATCH" -mindepth 1 -print)
+  [ -z "$left" ] && pass "$1: nothing left in TMPDIR" || fail "$1: left in TMPDIR: $left"
+}
 
 for phase in take-over rollback; do
   n=0
@@ -46,6 +55,7 @@ for phase in take-over rollback; do
     what="$phase killed at any:$n"
     reset_live
     host "$T/root-$phase-$n"
+    fresh_tmpdir "$phase-$n"
     before=$(world)
     if [ $phase = take-over ]; then
       run take_over env SYSKNOB_FAULT=any:$n
@@ -61,6 +71,7 @@ for phase in take-over rollback; do
       break
     fi
     expect_rc 137 "$what: killed"
+    tmpdir_empty "$what"
     finished=no
     [ "$(world)" = "$before" ] && [ "$(pending_count)" = 0 ] && finished=yes
     run "$SYSKNOB" --root "$ROOT" rollback
@@ -86,9 +97,11 @@ done
 for step in entry-write-profile entry-backup entry-move-aside entry-mask; do
   reset_live
   host "$T/root-$step"
+  fresh_tmpdir "$step"
   before=$(world)
   run take_over env SYSKNOB_FAULT=$step:1
   expect_rc 137 "killed after $step"
+  tmpdir_empty "$step"
   expect_eq "$(pending_count)" 1 "$step: the snapshot is pending"
   run "$SYSKNOB" --root "$ROOT" import -q --boot --take-over --name host
   expect_rc 1 "$step: a new take-over is refused while it is pending"

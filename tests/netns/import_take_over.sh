@@ -62,6 +62,8 @@ run sk import --boot --take-over --name host
 expect_rc 0 "take-over"
 expect_contains "$out" "moved aside /etc/sysctl.d/10-early.conf" "it says what moved"
 expect_contains "$out" "masked /usr/lib/sysctl.d/50-pkg.conf" "and what is masked"
+expect_contains "$err" "into '/etc/sysknob/profiles/host.toml'" "import's summary: where the profile went"
+expect_contains "$err" "live value differs from the files (" "import's summary: the findings, grouped"
 expect_eq "$(proc net.ipv4.tcp_fin_timeout)" 51 "the package's value is live (applied from the profile)"
 expect_eq "$(proc net.core.somaxconn)" 1234 "sysctl.conf's value is live"
 expect_eq "$(proc net.ipv4.tcp_keepalive_time)" 222 "the /etc copy's value is live"

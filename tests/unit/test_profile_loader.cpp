@@ -143,3 +143,26 @@ TEST_CASE("a declared name that is not the file name is an error (SK0011) on the
     write(d.admin + "/web.toml", "[sysctl]\nnet.core.somaxconn = 4096\n");
     CHECK(profile::load_profiles({"web"}, d.both()).diagnostics.empty());
 }
+
+TEST_CASE("a given text is loaded under its path without touching the disk, and extends still works")
+{
+    Dirs d;
+    write(d.admin + "/base.toml", "[sysctl]\nnet.core.somaxconn = 1\nnet.ipv4.tcp_fin_timeout = 30\n");
+    const std::string path = d.admin + "/host.toml";
+    profile::GivenTexts given{{path, "[profile]\nextends = [\"base\"]\n[sysctl]\nnet.core.somaxconn = 7\n"}};
+    auto r = profile::load_profiles({path}, d.both(), given);
+    CHECK(r.diagnostics.empty());
+    CHECK(value(r, "net.core.somaxconn") == "7 (host)");
+    CHECK(value(r, "net.ipv4.tcp_fin_timeout") == "30 (base)");
+    CHECK(r.resolved.names == std::vector<std::string>{"host"});
+    CHECK_FALSE(std::filesystem::exists(path));
+    // Findings name the path it was given under.
+    profile::GivenTexts broken{{path, "[sysctl]\nnet.core.somaxconn = \n"}};
+    auto b = profile::load_profiles({path}, d.both(), broken);
+    REQUIRE_FALSE(b.diagnostics.empty());
+    CHECK(b.diagnostics[0].where.file == path);
+    // A file on disk at that path is not read when a text is given.
+    write(path, "[sysctl]\nnet.core.somaxconn = 9\n");
+    CHECK(value(profile::load_profiles({path}, d.both(), given), "net.core.somaxconn") == "7 (host)");
+    CHECK(value(profile::load_profiles({path}, d.both()), "net.core.somaxconn") == "9 (host)");
+}
