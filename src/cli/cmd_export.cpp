@@ -21,8 +21,18 @@ int run_export(const ExportOptions& o, Context& ctx)
     // profile apply would refuse still exports, for those who leave.
     auto load = profile::load_profiles(o.profiles, ctx.paths.profile_dirs());
     ctx.print_diagnostics(load.diagnostics);
-    if (model::has_errors(load.diagnostics)) return k_exit_error;
-    std::cout << persist::render_fragment(load.resolved);
+    if (model::has_errors(load.diagnostics)) {
+        // --format json: one document on every path (sysknob(8), JSON OUTPUT).
+        if (ctx.globals.json())
+            Context::print_json({{"fragment", nullptr},
+                                 {"diagnostics", diagnostics_json(load.diagnostics)},
+                                 {"error", "the profile cannot be read; nothing exported"}});
+        return k_exit_error;
+    }
+    if (ctx.globals.json())
+        Context::print_json({{"fragment", persist::render_fragment(load.resolved)}});
+    else
+        std::cout << persist::render_fragment(load.resolved);
     return k_exit_ok;
 }
 

@@ -207,6 +207,20 @@ nlohmann::json to_json(const Imported& imported, const std::string& text)
     return {{"files", imported.files}, {"settings", settings}, {"findings", import_findings_json(imported)}, {"profile", text}};
 }
 
+// An import that fails (exit 1) still prints its JSON document, with the
+// error, as the other commands do (sysknob(8), JSON OUTPUT).
+int import_failed(Context& ctx, const std::string& message)
+{
+    std::cerr << "sysknob: import: " << message << "\n";
+    if (ctx.globals.json())
+        Context::print_json({{"files", nlohmann::json::array()},
+                             {"settings", nlohmann::json::array()},
+                             {"findings", nlohmann::json::array()},
+                             {"profile", nullptr},
+                             {"error", message}});
+    return k_exit_error;
+}
+
 }  // namespace sysknob::cli
 
 int run_import(const ImportOptions& o, Context& ctx)
@@ -241,10 +255,7 @@ int run_import(const ImportOptions& o, Context& ctx)
     Gatherer gather(ctx, imported);
     if (o.boot) gather.add_boot();
     for (const auto& s : o.sources) {
-        if (auto r = gather.add(s); !r) {
-            std::cerr << "sysknob: import: " << r.error().message << "\n";
-            return k_exit_error;
-        }
+        if (auto r = gather.add(s); !r) return import_failed(ctx, r.error().message);
     }
     import::assemble(gather.assignments(), imported);
     if (ctx.target().live) import::add_drift_findings(imported, ctx.tree);
@@ -268,10 +279,7 @@ int run_import(const ImportOptions& o, Context& ctx)
     }
 
     if (!o.output.empty()) {
-        if (auto w = os::write_file_atomic(o.output, text, 0644); !w) {
-            std::cerr << "sysknob: import: " << w.error().message << "\n";
-            return k_exit_error;
-        }
+        if (auto w = os::write_file_atomic(o.output, text, 0644); !w) return import_failed(ctx, w.error().message);
     } else if (!ctx.globals.json()) {
         std::cout << text;
     }

@@ -12,6 +12,9 @@ CLI::App* register_list(CLI::App& app, ListOptions&, bool /*full*/)
 int run_list(const ListOptions&, Context& ctx)
 {
     auto found = profile::list_profiles(ctx.paths.profile_dirs());
+    // A directory that exists but cannot be read is said, not skipped.
+    for (const auto& bad : profile::unreadable_profile_dirs(ctx.paths.profile_dirs()))
+        std::cerr << "sysknob: warning: cannot read profile directory " << bad << "\n";
     if (ctx.globals.json()) {
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& p : found)

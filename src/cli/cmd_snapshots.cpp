@@ -18,6 +18,8 @@ int run_snapshots(const SnapshotsOptions&, Context& ctx)
     auto all = store.list();
     if (!all) {
         std::cerr << "sysknob: " << all.error().message << "\n";
+        if (ctx.globals.json())
+            Context::print_json({{"snapshots", nlohmann::json::array()}, {"error", all.error().message}});
         return k_exit_error;
     }
     if (ctx.globals.json()) {

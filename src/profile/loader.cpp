@@ -1,6 +1,8 @@
 #include "profile/loader.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <dirent.h>
 #include <map>
 #include <set>
@@ -157,8 +159,11 @@ LoadResult load_profiles(const std::vector<std::string>& args, const std::vector
         if (!is_path_argument(arg)) {
             path = plain_name(arg) ? locate(arg, dirs) : std::string();
             if (path.empty()) {
+                std::string message = "profile '" + arg + "' not found";
+                for (const auto& bad : unreadable_profile_dirs(dirs))
+                    message += "; cannot read " + bad;
                 out.diagnostics.push_back(
-                    make_diagnostic("SK0002", "", SourceLocation{arg, 0, 0}, "profile '" + arg + "' not found",
+                    make_diagnostic("SK0002", "", SourceLocation{arg, 0, 0}, message,
                                     "`sysknob list` shows the profiles; a path needs a '/' or '.toml'"));
                 continue;
             }
@@ -167,6 +172,20 @@ LoadResult load_profiles(const std::vector<std::string>& args, const std::vector
             out.resolved.names.push_back(stem(arg));
         }
         composer.root(path);
+    }
+    return out;
+}
+
+std::vector<std::string> unreadable_profile_dirs(const std::vector<std::string>& dirs)
+{
+    std::vector<std::string> out;
+    for (const auto& dir : dirs) {
+        DIR* d = ::opendir(dir.c_str());
+        if (d) {
+            ::closedir(d);
+            continue;
+        }
+        if (errno != ENOENT) out.push_back("'" + dir + "': " + std::strerror(errno));
     }
     return out;
 }

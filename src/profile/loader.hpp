@@ -39,6 +39,11 @@ LoadResult load_profiles(const std::vector<std::string>& args, const std::vector
 // Every profile in `dirs`, the first directory winning for a name, sorted by name.
 std::vector<FoundProfile> list_profiles(const std::vector<std::string>& dirs);
 
+// Each profile directory that exists but cannot be read (a symbolic link
+// loop, a file, no permission), as "DIR: reason": its profiles would
+// otherwise just be "not found". A missing directory is normal.
+std::vector<std::string> unreadable_profile_dirs(const std::vector<std::string>& dirs);
+
 constexpr size_t k_max_profile_bytes = 16u << 20;
 
 }  // namespace sysknob::profile
