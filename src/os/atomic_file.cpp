@@ -115,6 +115,10 @@ Result<void> write_file_atomic(const std::string& path, const std::string& conte
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
         return fail("refusing to replace '" + path + "': it is a symbolic link", ELOOP);
+    // The rename would put a regular file in place of a device, FIFO or
+    // socket (doctor --output /dev/full as root replaced the device node).
+    if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        return fail("refusing to replace '" + path + "': it is not a regular file; give the path of a file", EINVAL);
     std::string tmp = temporary_for(path);
     ::unlink(tmp.c_str());
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
