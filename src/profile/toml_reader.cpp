@@ -267,7 +267,8 @@ class Reader {
                     if (auto b = fv.value<bool>())
                         s.optional = *b;
                     else
-                        diag("SK0007", key, fv.source(), "'optional' must be true or false", "");
+                        diag("SK0007", key, fv.source(), "'optional' of '" + key + "' must be true or false",
+                             "write optional = true (no quotes) to skip the key where it does not exist");
                 } else {
                     diag("SK0004", key, fk.source(), "unknown field '" + f + "' for '" + key + "'",
                          "a setting table has value, comment and optional");
@@ -365,7 +366,8 @@ class Reader {
                         m.load_refused = !*b;
                     }
                     else
-                        diag("SK0010", "", pv.source(), "'load' must be true or false", "");
+                        diag("SK0010", "", pv.source(), "'load' of [modules." + mod + "] must be true or false",
+                             "write load = true (no quotes) to load the module, false to forbid it");
                     continue;
                 }
                 if (!plain_word(param, /*allow_dash=*/false)) {

@@ -45,4 +45,17 @@ for v in 1 262144 4294967295 '"auto"'; do
   expect_rc 0 "hashsize = $v is fine"
 done
 
+# A boolean field given another type names the key or module and says what
+# to write (the message was "'optional' must be true or false", no hint).
+printf '[sysctl]\nnet.ipv4.tcp_syncookies = { value = 1, optional = "yes" }\n' >"$T/opt.toml"
+sk lint --kernel 6.1 "$T/opt.toml"
+expect_rc 1 "optional = \"yes\""
+expect_contains "$err" "$T/opt.toml:2:51: error[SK0007]: 'optional' of 'net.ipv4.tcp_syncookies' must be true or false" "optional: file, line, key"
+expect_contains "$err" "hint: write optional = true (no quotes)" "optional: what to write"
+printf '[modules.nf_conntrack]\nload = "yes"\n' >"$T/load.toml"
+sk lint --kernel 6.1 "$T/load.toml"
+expect_rc 1 "load = \"yes\""
+expect_contains "$err" "$T/load.toml:2:8: error[SK0010]: 'load' of [modules.nf_conntrack] must be true or false" "load: file, line, module"
+expect_contains "$err" "hint: write load = true (no quotes)" "load: what to write"
+
 done_testing

@@ -233,7 +233,7 @@ TEST_CASE("values of a type sysctl cannot hold are refused with a hint")
     auto empty = read("[sysctl]\nnet.ipv4.tcp_rmem = []\n");
     CHECK(only(empty, "SK0007").message == "empty array for 'net.ipv4.tcp_rmem'");
     auto opt = read("[sysctl]\nnet.ipv4.tcp_fastopen = { value = 3, optional = \"yes\" }\n");
-    CHECK(only(opt, "SK0007").message == "'optional' must be true or false");
+    CHECK(only(opt, "SK0007").message == "'optional' of 'net.ipv4.tcp_fastopen' must be true or false");
 }
 
 TEST_CASE("settings keep the order in which the file lists them")
@@ -268,7 +268,7 @@ TEST_CASE("module sections and parameters must be plain words")
           "value of module parameter 'hashsize' is not a plain word");
     CHECK(only(read("[modules.\"nf conntrack\"]\nload = true\n"), "SK0010").message.find("plain module name") !=
           std::string::npos);
-    CHECK(only(read("[modules.nf_conntrack]\nload = \"yes\"\n"), "SK0010").message == "'load' must be true or false");
+    CHECK(only(read("[modules.nf_conntrack]\nload = \"yes\"\n"), "SK0010").message == "'load' of [modules.nf_conntrack] must be true or false");
     CHECK(only(read("[modules.nf_conntrack]\n\"hash-size\" = 1\n"), "SK0010").message ==
           "module parameter 'hash-size' is not a plain name");
     CHECK(only(read("[modules]\nnf_conntrack = 1\n"), "SK0010").where.line == 2);
