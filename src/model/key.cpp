@@ -66,6 +66,11 @@ std::optional<std::string> key_problem(std::string_view key)
         if (seg.find('*') != std::string_view::npos && seg != "*") return "'*' must be a whole segment";
         if (seg.front() == '-') return "key segment starts with '-'";
     }
+    // A glob stands for entries such as interfaces (conf."*".rp_filter), never
+    // for the parameter itself: net.ipv4."*" = 1 would write 1 to every key
+    // of the directory, and to directories.
+    if (key == "*" || key.ends_with(".*"))
+        return "'*' cannot be the last segment: a glob names interfaces or entries, not the parameter";
     // A segment "eth0/.." written "eth0.." is caught above; a lone "/" segment
     // would become ".", caught by the empty-component rule.
     return std::nullopt;

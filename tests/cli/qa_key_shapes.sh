@@ -24,10 +24,15 @@ for k in net.ipv4 net.ipv4.conf net.ipv4.conf.lo; do
   expect_rc 1 "lint --format json $k"
   if printf '%s' "$out" | python3 -m json.tool >/dev/null; then pass "lint json $k valid"; else fail "lint json $k: $out"; fi
 done
-f=$(prof dir-glob 'net.ipv4.conf."*" = 1')
-sk lint "$f"
-expect_rc 1 "a glob over directories"
-expect_contains "$err" "error[SK1001]" "a glob over directories: SK1001"
+# A glob as the last segment stands for parameters, not entries: it passed
+# lint and planned a write of 1 to every key (and directory) below it.
+for k in 'net.ipv4.conf."*"' 'net.ipv4."*"' 'net.ipv4.conf."*"."*"'; do
+  f=$(prof glob-last "$k = 1")
+  sk lint "$f"
+  expect_rc 1 "lint $k"
+  expect_contains "$err" "error[SK0005]" "lint $k: SK0005"
+  expect_contains "$err" "'*' cannot be the last segment" "lint $k: says why"
+done
 
 # [modules.nf_conntrack] hashsize is an unsigned int above 0 or "auto": -1
 # once passed lint and went to modprobe.d, where it stops nf_conntrack from

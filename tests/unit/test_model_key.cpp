@@ -48,3 +48,15 @@ TEST_CASE("a glob segment matches exactly one segment")
     CHECK_FALSE(key_matches("net.ipv4.conf.*.rp_filter", "net.ipv4.conf.eth0.100.rp_filter"));
     CHECK_FALSE(key_matches("net.ipv4.conf.*.rp_filter", "net.ipv4.conf.eth0.forwarding"));
 }
+
+TEST_CASE("a glob names entries, never the parameter: '*' is not the last segment")
+{
+    // net.ipv4."*" = 1 passed lint and planned a write of 1 to every ipv4 key.
+    for (const char* bad : {"net.ipv4.*", "net.ipv4.conf.*.*", "*"}) {
+        CAPTURE(bad);
+        REQUIRE(key_problem(bad).has_value());
+        CHECK(key_problem(bad)->find("cannot be the last segment") != std::string::npos);
+    }
+    CHECK_FALSE(key_problem("net.ipv4.conf.*.rp_filter").has_value());
+    CHECK_FALSE(key_problem("net.*.tcp_syncookies").has_value());
+}
