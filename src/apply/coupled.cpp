@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "boot/boot_replay.hpp"
+#include "boot/write_effects.hpp"
 #include "kernel/catalogue.hpp"
 #include "util/strings.hpp"
 
@@ -43,12 +44,29 @@ std::vector<LiveChange> coupled_before(const std::vector<LiveChange>& changes, p
     return out;
 }
 
-void drop_implied_restores(std::vector<LiveChange>& restores, RestoreSide side)
+bool zero_only_by_partner(std::string_view key)
+{
+    if (!refuses_zero(key)) return false;
+    for (const auto& e : boot::write_effects()) {
+        if (e.action != boot::EffectAction::set) continue;
+        for (const auto& t : e.targets)
+            if (t.value == boot::EffectValue::zero && t.key == key) return true;
+    }
+    return false;
+}
+
+void drop_implied_restores(std::vector<LiveChange>& restores, RestoreSide side,
+                           const std::vector<LiveChange>& also_written)
 {
     auto value = [&](const LiveChange& c) -> const std::string& { return side == RestoreSide::from ? c.from : c.to; };
     std::vector<bool> drop(restores.size(), false);
     for (size_t i = 0; i < restores.size(); ++i) {
         if (!is_zero(value(restores[i]))) continue;
+        for (const auto& w : also_written) {
+            auto zeroed = boot::zeroed_by(w.key);
+            if (!is_zero(w.to) && std::find(zeroed.begin(), zeroed.end(), restores[i].key) != zeroed.end())
+                drop[i] = true;
+        }
         for (size_t j = 0; j < restores.size() && !drop[i]; ++j) {
             if (i == j || drop[j]) continue;
             auto zeroed = boot::zeroed_by(restores[j].key);

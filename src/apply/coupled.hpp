@@ -25,6 +25,15 @@ enum class RestoreSide { from, to };
 // restore of the list sets to 0 already: when that other one goes back to
 // a value that is not 0, or when both go back to 0 and this key's
 // catalogue minimum refuses 0. Order is kept.
-void drop_implied_restores(std::vector<LiveChange>& restores, RestoreSide side);
+// With `also_written`: writes of the same change that are not restores
+// (a profile's own keys, side `to`) also imply a restore to 0 of a key
+// they set to 0 when their value is not 0; they are never dropped.
+void drop_implied_restores(std::vector<LiveChange>& restores, RestoreSide side,
+                           const std::vector<LiveChange>& also_written = {});
+
+// Whether `key` is one member of a pair whose other member's write sets it
+// to 0 and the kernel refuses 0 for it when written (the _bytes keys): a
+// value of 0 for it can only come from writing the other member.
+bool zero_only_by_partner(std::string_view key);
 
 }  // namespace sysknob::apply

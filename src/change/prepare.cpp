@@ -236,6 +236,38 @@ std::vector<boot::Shadow> effect_shadows_of(Env& env, const util::StringMap& our
     return boot::effect_shadows(replay, ours, name);
 }
 
+// The keys a profile stopped setting go back to their baseline values. Of
+// a writeback pair (a write of one member sets the other to 0), only the
+// member that goes back to a value other than 0 is written, as rollback
+// does (change/rollback.cpp): the kernel zeroes the other one, and refuses
+// a written 0 for the _bytes keys (mm/page-writeback.c v6.12,
+// dirty_background_bytes_handler(), dirty_bytes_handler(); extra1 of
+// vm_page_writeback_sysctls). A restore to 0 is also implied by the
+// profile's own write of the other member. A _bytes key whose other
+// member's value before is not in the baseline (a state written before
+// sysknob recorded it) cannot go back to 0 by any write: it is left as it
+// is, and said.
+void drop_implied_baseline_restores(Prepared& p, size_t first_restore)
+{
+    auto& live = p.change.live;
+    std::vector<apply::LiveChange> restores(std::make_move_iterator(live.begin() + first_restore),
+                                            std::make_move_iterator(live.end()));
+    live.resize(first_restore);
+    apply::drop_implied_restores(restores, apply::RestoreSide::to, live);
+    for (auto& r : restores) {
+        auto n = util::parse_i64(util::trim(r.to));
+        if (n && *n == 0 && apply::zero_only_by_partner(r.key)) {
+            p.warnings.push_back("'" + r.key + "' stays " + model::normalize_live(r.from) +
+                                 ": its value before sysknob was 0, which the kernel sets only when the other "
+                                 "member of its pair is written, and that member's value before is not recorded "
+                                 "(state written by an older sysknob); set the other member in the profile to "
+                                 "put it in effect");
+            continue;
+        }
+        live.push_back(std::move(r));
+    }
+}
+
 }  // namespace
 
 std::vector<boot::Shadow> shadows_of(Env& env, const util::StringMap& ours, int priority)
@@ -344,6 +376,36 @@ Result<Prepared> prepare(Env& env, Loaded loaded, const PrepareOptions& o)
             p.change.live.push_back({item.key, item.raw_live, item.desired});
         }
     }
+    // The other member of a writeback pair (a write of one sets the other
+    // to 0, schemas/write_effects.toml) is changed by our write too, though
+    // the profile does not set it: the baseline keeps its value before, so
+    // that a later profile that stops setting the pair puts back the member
+    // that was in effect rather than writing 0 into the one we set (which
+    // the kernel refuses for the _bytes keys, or takes as "the other one is
+    // in effect"). Kept while a key that zeroes it is set; few keys, so
+    // looked up directly.
+    std::vector<std::pair<std::string, std::string>> coupled_baseline;
+    if (!o.persist_only) {
+        for (const auto& item : p.plan.items) {
+            if (item.restore || !item.after_load.empty()) continue;
+            for (auto key : boot::zeroed_by(item.key)) {
+                if (ns.keys.contains(key)) continue;  // the profile sets it: its own entry
+                auto known = [&](const auto& kv) { return kv.first == key; };
+                if (std::any_of(coupled_baseline.begin(), coupled_baseline.end(), known)) continue;
+                if (auto it = old_baseline.find(key); it != old_baseline.end()) {
+                    coupled_baseline.emplace_back(std::string(key), it->second);
+                    ++baseline_kept;
+                } else if (item.status == plan::Status::change) {
+                    auto live = env.tree.read(key, ports::Intent::read);
+                    if (!live) continue;  // not on this kernel: nothing to put back
+                    std::string now = live->text;
+                    if (!now.empty() && now.back() == '\n') now.pop_back();
+                    coupled_baseline.emplace_back(std::string(key), std::move(now));
+                    baseline_grows = true;
+                }
+            }
+        }
+    }
     const bool baseline_same = o.persist_only || (!baseline_grows && baseline_kept == old_baseline.size());
     auto build_baseline = [&] {
         if (o.persist_only) ns.baseline = old_baseline;
@@ -354,10 +416,14 @@ Result<Prepared> prepare(Env& env, Loaded loaded, const PrepareOptions& o)
                 ns.baseline.insert_or_assign(ns.baseline.end(), item.key, it->second);
             if (item.status == plan::Status::change && !o.persist_only) ns.baseline.emplace(item.key, item.raw_live);
         }
+        for (auto& [key, value] : coupled_baseline)
+            ns.baseline.emplace(key, value);
     };
+    const size_t first_restore = p.change.live.size();
     for (const auto& item : p.plan.items)
         if (item.restore && item.status == plan::Status::change)
             p.change.live.push_back({item.key, item.raw_live, item.desired});
+    drop_implied_baseline_restores(p, first_restore);
     // Our own writes have the kernel's side effects too: a changed
     // net.ipv4.conf.default.X is copied into every interface whose X was
     // never written (devinet_copy_dflt_conf()), ip_forward rewrites every

@@ -7,6 +7,7 @@
 #include "cli/import_report.hpp"
 #include "cli/plan_report.hpp"
 #include "os/log.hpp"
+#include "util/path.hpp"
 #include "util/unleak.hpp"
 
 namespace sysknob::cli {
@@ -21,17 +22,12 @@ int refuse(Context& ctx, const std::string& message, bool dry_run)
     return k_exit_error;
 }
 
-std::string name_of(const std::string& path)
-{
-    return path.substr(path.rfind('/') + 1);
-}
-
 // The files of later directories a mask at `mask` keeps out of force.
 std::vector<std::string> hidden_by(const change::TakeOverOutcome& out, const std::string& mask)
 {
     std::vector<std::string> hides;
     for (const auto& m : out.plan.masked)
-        if (m != mask && name_of(m) == name_of(mask)) hides.push_back(m);
+        if (m != mask && util::base_name(m) == util::base_name(mask)) hides.push_back(m);
     return hides;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "util/path.hpp"
 #include "util/strings.hpp"
 
 namespace sysknob::import {
@@ -18,23 +19,12 @@ constexpr std::string_view k_etc_sysctl_d = "/etc/sysctl.d";
 constexpr std::string_view k_sysctl_conf = "/etc/sysctl.conf";
 constexpr std::string_view k_stamp_prefix = " (fnv1a64:";
 
-std::string dir_of(const std::string& path)
-{
-    auto slash = path.rfind('/');
-    return slash == 0 || slash == std::string::npos ? std::string("/") : path.substr(0, slash);
-}
-
-std::string name_of(const std::string& path)
-{
-    return path.substr(path.rfind('/') + 1);
-}
-
 // A link's target as a path, "." and ".." resolved lexically from the
 // link's directory (no further links followed: the 99-sysctl.conf link is
 // "../sysctl.conf" or "/etc/sysctl.conf").
 std::string resolve_target(const std::string& link, const std::string& target)
 {
-    std::string joined = target.starts_with('/') ? target : dir_of(link) + "/" + target;
+    std::string joined = target.starts_with('/') ? target : util::dir_of(link) + "/" + target;
     std::vector<std::string> parts;
     for (auto seg : util::split(joined, '/')) {
         if (seg.empty() || seg == ".") continue;
@@ -155,7 +145,7 @@ class Planner {
             move_aside(path, {});
             return;
         }
-        const std::string dir = dir_of(path), name = name_of(path);
+        const std::string dir = util::dir_of(path), name = util::base_name(path);
         const auto& dirs = boot::sysctl_d_directories();
         if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end() || !name.ends_with(".conf") || name.front() == '.') {
             refuse("'" + path + "' is not a file systemd-sysctl reads at boot; take-over moves only files of " +
@@ -256,7 +246,7 @@ std::vector<std::string> take_over_paths(const std::vector<std::string>& files)
 {
     std::set<std::string> out(files.begin(), files.end());
     for (const auto& f : files)
-        out.insert(std::string(k_etc_sysctl_d) + "/" + name_of(f));
+        out.insert(std::string(k_etc_sysctl_d) + "/" + util::base_name(f));
     out.insert(std::string(k_sysctl_conf));
     return {out.begin(), out.end()};
 }

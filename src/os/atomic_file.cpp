@@ -8,36 +8,34 @@
 
 #include "os/fault.hpp"
 #include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace sysknob::os {
 
-namespace {
 
-std::string dir_of(const std::string& path)
-{
-    auto slash = path.rfind('/');
-    if (slash == std::string::npos) return ".";
-    if (slash == 0) return "/";
-    return path.substr(0, slash);
-}
-
-
-Result<void> mkdirs(const std::string& dir)
+Result<void> make_dirs(const std::string& dir, const MakeDirs& how)
 {
     if (dir.empty() || dir == "/" || dir == ".") return {};
     struct stat st {};
     if (::lstat(dir.c_str(), &st) == 0) {
         if (S_ISDIR(st.st_mode)) return {};
-        if (S_ISLNK(st.st_mode) && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return {};
+        if (how.follow_links && S_ISLNK(st.st_mode) && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+            return {};
         return fail("'" + dir + "' exists and is not a directory", ENOTDIR);
     }
-    TRY_VOID(mkdirs(dir_of(dir)));
-    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+    TRY_VOID(make_dirs(util::dir_of(dir), how));
+    const std::string& p = how.private_below;
+    bool is_private = !p.empty() && (dir == p || util::is_below(dir, p));
+    if (::mkdir(dir.c_str(), is_private ? how.private_mode : how.mode) != 0 && errno != EEXIST)
         return fail("cannot create directory '" + dir + "': " + std::strerror(errno), errno);
     return {};
 }
 
-}  // namespace
+std::string temporary_for(const std::string& path)
+{
+    std::string dir = util::dir_of(path);
+    return dir + "/." + path.substr(dir.size() + 1) + ".sysknob-tmp";
+}
 
 Result<void> fsync_dir(const std::string& dir)
 {
@@ -66,7 +64,7 @@ Result<void> check_owned(const std::string& path)
 
 Result<void> ensure_dir(const std::string& dir, mode_t mode, DirPolicy policy)
 {
-    TRY_VOID(mkdirs(dir_of(dir)));
+    TRY_VOID(make_dirs(util::dir_of(dir)));
     if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST)
         return fail("cannot create directory '" + dir + "': " + std::strerror(errno), errno);
     if (policy == DirPolicy::private_dir) {
@@ -93,15 +91,6 @@ Result<FileState> read_file_state(const std::string& path)
     return fs;
 }
 
-namespace {
-
-std::string temporary_for(const std::string& path)
-{
-    std::string dir = dir_of(path);
-    return dir + "/." + path.substr(dir.size() + 1) + ".sysknob-tmp";
-}
-
-}  // namespace
 
 void remove_stale_temporary(const std::string& path)
 {
@@ -110,8 +99,8 @@ void remove_stale_temporary(const std::string& path)
 
 Result<void> write_file_atomic(const std::string& path, const std::string& content, mode_t mode)
 {
-    std::string dir = dir_of(path);
-    TRY_VOID(mkdirs(dir));
+    std::string dir = util::dir_of(path);
+    TRY_VOID(make_dirs(dir));
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
         return fail("refusing to replace '" + path + "': it is a symbolic link", ELOOP);
@@ -158,7 +147,7 @@ Result<void> remove_file(const std::string& path)
         if (errno == ENOENT) return {};
         return fail("cannot remove '" + path + "': " + std::strerror(errno), errno);
     }
-    return fsync_dir(dir_of(path));
+    return fsync_dir(util::dir_of(path));
 }
 
 }  // namespace sysknob::os

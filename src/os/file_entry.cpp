@@ -9,6 +9,7 @@
 #include "os/atomic_file.hpp"
 #include "os/fault.hpp"
 #include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace sysknob::os {
 
@@ -19,40 +20,15 @@ using snapshot::EntryKind;
 
 constexpr size_t k_max_entry = 16u << 20;
 
-std::string dir_of(const std::string& path)
+// Entries are set as root in /etc and below the state directory: a link
+// on the way is refused rather than followed, and a backup's directories
+// are private (MakeDirs).
+Result<void> make_entry_dirs(const std::string& dir, const std::string& private_below)
 {
-    auto slash = path.rfind('/');
-    if (slash == std::string::npos) return ".";
-    if (slash == 0) return "/";
-    return path.substr(0, slash);
-}
-
-bool below(const std::string& path, const std::string& dir)
-{
-    return !dir.empty() && path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/';
-}
-
-Result<void> make_dirs(const std::string& dir, const std::string& private_below)
-{
-    if (dir.empty() || dir == "/" || dir == ".") return {};
-    struct stat st {};
-    if (::lstat(dir.c_str(), &st) == 0) {
-        if (S_ISDIR(st.st_mode)) return {};
-        return fail("'" + dir + "' exists and is not a directory", ENOTDIR);
-    }
-    TRY_VOID(make_dirs(dir_of(dir), private_below));
-    // Backups of /etc files keep their content; under the 0700 state
-    // directory they stay as private as the snapshots that hold them too.
-    mode_t mode = below(dir, private_below) || dir == private_below ? 0700 : 0755;
-    if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST)
-        return fail("cannot create directory '" + dir + "': " + std::strerror(errno), errno);
-    return {};
-}
-
-std::string temporary_for(const std::string& path)
-{
-    std::string dir = dir_of(path);
-    return dir + "/." + path.substr(dir.size() + 1) + ".sysknob-tmp";
+    MakeDirs how;
+    how.private_below = private_below;
+    how.follow_links = false;
+    return make_dirs(dir, how);
 }
 
 Result<void> write_temporary(const std::string& tmp, const Entry& entry)
@@ -129,7 +105,7 @@ Result<Entry> read_entry(const std::string& path)
 
 Result<void> set_entry(const std::string& path, const Entry& entry, const std::string& private_below)
 {
-    std::string dir = dir_of(path);
+    std::string dir = util::dir_of(path);
     if (entry.kind == EntryKind::absent) {
         if (::unlink(path.c_str()) != 0) {
             if (errno != ENOENT) return fail("cannot remove '" + path + "': " + std::strerror(errno), errno);
@@ -138,11 +114,11 @@ Result<void> set_entry(const std::string& path, const Entry& entry, const std::s
         TRY_VOID(fsync_dir(dir));
         // A backup's directories go with its last file, so a rollback
         // leaves the state directory as it found it.
-        for (std::string d = dir; below(d, private_below) || d == private_below; d = dir_of(d))
+        for (std::string d = dir; util::is_below(d, private_below) || d == private_below; d = util::dir_of(d))
             if (::rmdir(d.c_str()) != 0) break;
         return {};
     }
-    TRY_VOID(make_dirs(dir, private_below));
+    TRY_VOID(make_entry_dirs(dir, private_below));
     std::string tmp = temporary_for(path);
     TRY_VOID(write_temporary(tmp, entry));
     fault_point("before-rename");

@@ -34,49 +34,49 @@ pending_count() {
 import json,sys; print(sum(1 for s in json.load(sys.stdin)["snapshots"] if s["status"] == "pending"))'
 }
 
-for how in committed killed; do
-  n=0
-  while :; do
-    n=$((n + 1))
-    [ $n -gt 40 ] && { fail "$how: rollback never finished under SYSKNOB_FAULT=any:N"; break; }
-    what="$how apply, rollback killed at any:$n"
-    reset_live
-    ROOT=$(make_root "$T/root-$how-$n")
-    before=$(world)
-    if [ $how = committed ]; then
-      run "$SYSKNOB" --root "$ROOT" apply -q "$T/crash-rb.toml"
-      expect_rc 0 "$what: apply"
-    else
-      run env SYSKNOB_FAULT=live-write:2 "$SYSKNOB" --root "$ROOT" apply -q "$T/crash-rb.toml"
-      [ "$rc" = 0 ] && skip "binary built without SYSKNOB_TEST_HOOKS"
-      expect_rc 137 "$what: apply killed"
-    fi
-    run env SYSKNOB_FAULT=any:$n "$SYSKNOB" --root "$ROOT" rollback -q
-    if [ "$rc" = 0 ]; then
-      [ $n = 1 ] && skip "binary built without SYSKNOB_TEST_HOOKS"
-      expect_eq "$(world)" "$before" "$how apply: an uninterrupted rollback restores the start"
-      rm -rf "$ROOT"
-      break
-    fi
-    expect_rc 137 "$what: rollback killed"
-    finished=no
-    [ "$(world)" = "$before" ] && [ "$(pending_count)" = 0 ] && finished=yes
-    run "$SYSKNOB" --root "$ROOT" rollback
-    if [ $finished = yes ] && [ "$rc" = 1 ]; then
-      # Killed after its last change: there is nothing left to undo.
-      expect_contains "$err" "nothing to roll back" "$what: the killed rollback had finished; nothing left"
-    else
-      expect_rc 0 "$what: a second plain rollback finishes"
-    fi
-    expect_eq "$(world)" "$before" "$what: every live value and file restored"
-    expect_eq "$(pending_count)" 0 "$what: nothing pending"
-    run "$SYSKNOB" --root "$ROOT" status
-    expect_rc 0 "$what: status in sync"
+# One run of the crash loop (crash_each_point, tests/support/lib.sh): a
+# fresh root, the apply (committed, or itself killed halfway), then its
+# rollback killed at fault point N.
+run_one() {
+  local n=$1
+  what="$how apply, rollback killed at any:$n"
+  reset_live
+  ROOT=$(make_root "$T/root-$how-$n")
+  before=$(world)
+  if [ $how = committed ]; then
     run "$SYSKNOB" --root "$ROOT" apply -q "$T/crash-rb.toml"
-    expect_rc 0 "$what: apply works again"
-    rm -rf "$ROOT"
-  done
-  echo "$how: rollback killed at $((n - 1)) points"
+    expect_rc 0 "$what: apply"
+  else
+    run env SYSKNOB_FAULT=live-write:2 "$SYSKNOB" --root "$ROOT" apply -q "$T/crash-rb.toml"
+    [ "$rc" = 0 ] && skip "binary built without SYSKNOB_TEST_HOOKS"
+    expect_rc 137 "$what: apply killed"
+  fi
+  run env SYSKNOB_FAULT=any:$n "$SYSKNOB" --root "$ROOT" rollback -q
+}
+finished() {
+  expect_eq "$(world)" "$before" "$how apply: an uninterrupted rollback restores the start"
+  rm -rf "$ROOT"
+}
+after_kill() {
+  local finished=no
+  [ "$(world)" = "$before" ] && [ "$(pending_count)" = 0 ] && finished=yes
+  run "$SYSKNOB" --root "$ROOT" rollback
+  if [ $finished = yes ] && [ "$rc" = 1 ]; then
+    # Killed after its last change: there is nothing left to undo.
+    expect_contains "$err" "nothing to roll back" "$what: the killed rollback had finished; nothing left"
+  else
+    expect_rc 0 "$what: a second plain rollback finishes"
+  fi
+  expect_eq "$(world)" "$before" "$what: every live value and file restored"
+  expect_eq "$(pending_count)" 0 "$what: nothing pending"
+  run "$SYSKNOB" --root "$ROOT" status
+  expect_rc 0 "$what: status in sync"
+  run "$SYSKNOB" --root "$ROOT" apply -q "$T/crash-rb.toml"
+  expect_rc 0 "$what: apply works again"
+  rm -rf "$ROOT"
+}
+for how in committed killed; do
+  crash_each_point "$how apply, rollback" 40 run_one after_kill finished
 done
 reset_live
 

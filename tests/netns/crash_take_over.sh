@@ -47,50 +47,50 @@ tmpdir_empty() {
   [ -z "$left" ] && pass "$1: nothing left in TMPDIR" || fail "$1: left in TMPDIR: $left"
 }
 
-for phase in take-over rollback; do
-  n=0
-  while :; do
-    n=$((n + 1))
-    [ $n -gt 80 ] && { fail "$phase never finished under SYSKNOB_FAULT=any:N"; break; }
-    what="$phase killed at any:$n"
-    reset_live
-    host "$T/root-$phase-$n"
-    fresh_tmpdir "$phase-$n"
-    before=$(world)
-    if [ $phase = take-over ]; then
-      run take_over env SYSKNOB_FAULT=any:$n
-    else
-      run take_over env
-      expect_rc 0 "$what: take-over"
-      run env SYSKNOB_FAULT=any:$n "$SYSKNOB" --root "$ROOT" rollback -q
-    fi
-    if [ "$rc" = 0 ]; then
-      [ $n = 1 ] && skip "binary built without SYSKNOB_TEST_HOOKS"
-      if [ $phase = rollback ]; then expect_eq "$(world)" "$before" "an uninterrupted rollback restores the start"; fi
-      rm -rf "$ROOT"
-      break
-    fi
-    expect_rc 137 "$what: killed"
-    tmpdir_empty "$what"
-    finished=no
-    [ "$(world)" = "$before" ] && [ "$(pending_count)" = 0 ] && finished=yes
-    run "$SYSKNOB" --root "$ROOT" rollback
-    if [ $finished = yes ] && [ "$rc" = 1 ]; then
-      expect_contains "$err" "nothing to roll back" "$what: killed before its snapshot, or after its last step; nothing to undo"
-    else
-      expect_rc 0 "$what: a plain rollback recovers"
-    fi
-    expect_eq "$(world)" "$before" "$what: every file and live value as before"
-    expect_eq "$(pending_count)" 0 "$what: nothing pending"
-    # (a snapshot's own temporary is the snapshot store's business)
-    [ -n "$(find "$ROOT" -path "$ROOT/var/lib/sysknob/snapshots" -prune -o -name '*.sysknob-tmp' -print)" ] &&
-      fail "$what: a temporary file left behind: $(find "$ROOT" -name '*.sysknob-tmp')"
+# One run of the crash loop (crash_each_point, tests/support/lib.sh): a
+# fresh host, then the take-over (or the rollback of a finished one) killed
+# at fault point N.
+run_one() {
+  local n=$1
+  what="$phase killed at any:$n"
+  reset_live
+  host "$T/root-$phase-$n"
+  fresh_tmpdir "$phase-$n"
+  before=$(world)
+  if [ $phase = take-over ]; then
+    run take_over env SYSKNOB_FAULT=any:$n
+  else
     run take_over env
-    expect_rc 0 "$what: the take-over works again"
-    rm -rf "$ROOT"
-  done
-  echo "$phase: killed at $((n - 1)) points"
-  [ $n -gt 10 ] || fail "$phase: only $((n - 1)) fault points; the take-over's own steps are missing"
+    expect_rc 0 "$what: take-over"
+    run env SYSKNOB_FAULT=any:$n "$SYSKNOB" --root "$ROOT" rollback -q
+  fi
+}
+finished() {
+  if [ $phase = rollback ]; then expect_eq "$(world)" "$before" "an uninterrupted rollback restores the start"; fi
+  rm -rf "$ROOT"
+}
+after_kill() {
+  tmpdir_empty "$what"
+  local finished=no
+  [ "$(world)" = "$before" ] && [ "$(pending_count)" = 0 ] && finished=yes
+  run "$SYSKNOB" --root "$ROOT" rollback
+  if [ $finished = yes ] && [ "$rc" = 1 ]; then
+    expect_contains "$err" "nothing to roll back" "$what: killed before its snapshot, or after its last step; nothing to undo"
+  else
+    expect_rc 0 "$what: a plain rollback recovers"
+  fi
+  expect_eq "$(world)" "$before" "$what: every file and live value as before"
+  expect_eq "$(pending_count)" 0 "$what: nothing pending"
+  # (a snapshot's own temporary is the snapshot store's business)
+  [ -n "$(find "$ROOT" -path "$ROOT/var/lib/sysknob/snapshots" -prune -o -name '*.sysknob-tmp' -print)" ] &&
+    fail "$what: a temporary file left behind: $(find "$ROOT" -name '*.sysknob-tmp')"
+  run take_over env
+  expect_rc 0 "$what: the take-over works again"
+  rm -rf "$ROOT"
+}
+for phase in take-over rollback; do
+  crash_each_point "$phase" 80 run_one after_kill finished
+  [ "$crash_points" -gt 9 ] || fail "$phase: only $crash_points fault points; the take-over's own steps are missing"
 done
 
 # Each new fault point by name: the run is killed right after that step.

@@ -86,6 +86,33 @@ expect_not_contains() {
   case "$1" in *"$2"*) fail "$3: '$2' found in: $1" ;; *) pass "$3" ;; esac
 }
 proc() { cat "/proc/sys/$(echo "$1" | tr './' '/.')" | tr -s '\t ' '  '; }
+
+# crash_each_point LABEL MAX RUN AFTER_KILL [FINISHED]: the crash loop of
+# the fault-injection tests. For N = 1, 2, ... it calls `RUN N`, which runs
+# the command under test with SYSKNOB_FAULT=any:N through `run` (so $rc is
+# its exit code), until a run finishes (exit 0): then `FINISHED N` (if
+# given) checks the uninterrupted run. Every other run must have been
+# SIGKILLed at its fault point (exit 137), and `AFTER_KILL N` checks the
+# recovery. A first run that finishes means a binary without
+# SYSKNOB_TEST_HOOKS: a skip (a failure under CI=true). More than MAX runs
+# is a failure. Leaves the number of points killed at in $crash_points.
+crash_each_point() {
+  local label=$1 max=$2 run_one=$3 after_kill=$4 finished=${5:-} n=0
+  while :; do
+    n=$((n + 1))
+    if [ "$n" -gt "$max" ]; then fail "$label never finished under SYSKNOB_FAULT=any:N"; break; fi
+    "$run_one" "$n"
+    if [ "$rc" = 0 ]; then
+      [ "$n" = 1 ] && skip "binary built without SYSKNOB_TEST_HOOKS"
+      [ -n "$finished" ] && "$finished" "$n"
+      break
+    fi
+    expect_rc 137 "$label killed at any:$n: killed"
+    "$after_kill" "$n"
+  done
+  crash_points=$((n - 1))
+  echo "$label: killed at $crash_points points"
+}
 done_testing() {
   if [ "$fails" -ne 0 ]; then echo "$fails assertion(s) failed" >&2; exit 1; fi
   echo "all assertions passed"

@@ -135,3 +135,111 @@ TEST_CASE("drop_implied_restores keeps the member that is not 0, or the one that
     apply::drop_implied_restores(r, apply::RestoreSide::to);
     CHECK(r.size() == 2);  // nothing couples these
 }
+
+namespace {
+
+bool baseline_has(ChangeWorld& w, const std::string& key, const std::string& value)
+{
+    auto st = change::read_state(w.env);
+    REQUIRE(st);
+    auto it = st->first.baseline.find(key);
+    return it != st->first.baseline.end() && it->second == value;
+}
+
+}  // namespace
+
+TEST_CASE("a profile that stops setting dirty_background_bytes puts the ratio back from the baseline, never bytes = 0")
+{
+    ChangeWorld w;
+    writeback_keys(w);
+    w.tree.set("vm.swappiness", "60");
+    const auto before = w.tree.values;  // the live values (files differ: a fragment stays)
+    REQUIRE(w.apply(w.profile("bg", "vm.dirty_background_bytes = 67108864\nvm.swappiness = 60\n")));
+    // The baseline keeps the ratio the write zeroed, though the profile does not set it.
+    CHECK(baseline_has(w, "vm.dirty_background_bytes", "0"));
+    CHECK(baseline_has(w, "vm.dirty_background_ratio", "10"));
+    // A second apply changes nothing and keeps it.
+    REQUIRE(w.apply(w.profile("bg", "vm.dirty_background_bytes = 67108864\nvm.swappiness = 60\n")));
+    CHECK(baseline_has(w, "vm.dirty_background_ratio", "10"));
+
+    w.tree.writes.clear();
+    REQUIRE(w.apply(w.profile("plain", "vm.swappiness = 60\n")));
+    CHECK(w.tree.values == before);
+    // Only the ratio was written; its write put bytes back to 0.
+    CHECK(w.tree.writes == std::vector<test::FakeSysctlTree::Write>{{"vm.dirty_background_ratio", "10", true}});
+    CHECK_FALSE(baseline_has(w, "vm.dirty_background_ratio", "10"));
+    CHECK_FALSE(baseline_has(w, "vm.dirty_background_bytes", "0"));
+}
+
+TEST_CASE("a profile that moves from dirty_background_bytes to the ratio writes the ratio only, and keeps the ratio's baseline")
+{
+    ChangeWorld w;
+    writeback_keys(w);
+    REQUIRE(w.apply(w.profile("bg", "vm.dirty_background_bytes = 67108864\n")));
+    w.tree.writes.clear();
+    REQUIRE(w.apply(w.profile("bgr", "vm.dirty_background_ratio = 5\n")));
+    CHECK(w.tree.writes == std::vector<test::FakeSysctlTree::Write>{{"vm.dirty_background_ratio", "5", true}});
+    CHECK(w.tree.values["vm.dirty_background_bytes"] == "0");
+    CHECK(w.tree.values["vm.dirty_background_ratio"] == "5");
+    // The value before sysknob is still the one the first apply found.
+    CHECK(baseline_has(w, "vm.dirty_background_ratio", "10"));
+    w.tree.writes.clear();
+    REQUIRE(w.apply(w.profile("none", "")));
+    CHECK(w.tree.values["vm.dirty_background_ratio"] == "10");
+    CHECK(w.tree.values["vm.dirty_background_bytes"] == "0");
+}
+
+TEST_CASE("a profile that stops setting dirty_bytes puts dirty_ratio back from the baseline")
+{
+    ChangeWorld w;
+    writeback_keys(w);
+    const auto before = w.tree.values;  // the live values (files differ: a fragment stays)
+    REQUIRE(w.apply(w.profile("db", "vm.dirty_bytes = 268435456\n")));
+    CHECK(w.tree.values["vm.dirty_ratio"] == "0");
+    w.tree.writes.clear();
+    REQUIRE(w.apply(w.profile("none", "")));
+    CHECK(w.tree.writes == std::vector<test::FakeSysctlTree::Write>{{"vm.dirty_ratio", "20", true}});
+    CHECK(w.tree.values == before);
+}
+
+TEST_CASE("bytes in effect before sysknob: a restore writes bytes back, the ratio follows")
+{
+    ChangeWorld w;
+    writeback_keys(w);
+    w.tree.values["vm.dirty_background_bytes"] = "33554432";
+    w.tree.values["vm.dirty_background_ratio"] = "0";
+    const auto before = w.tree.values;  // the live values (files differ: a fragment stays)
+    REQUIRE(w.apply(w.profile("bgr", "vm.dirty_background_ratio = 5\n")));
+    CHECK(baseline_has(w, "vm.dirty_background_bytes", "33554432"));
+    w.tree.writes.clear();
+    REQUIRE(w.apply(w.profile("none", "")));
+    CHECK(w.tree.writes == std::vector<test::FakeSysctlTree::Write>{{"vm.dirty_background_bytes", "33554432", true}});
+    CHECK(w.tree.values == before);
+}
+
+TEST_CASE("a state written before the other member was recorded: bytes cannot go back to 0, so it stays, and is said")
+{
+    ChangeWorld w;
+    writeback_keys(w);
+    REQUIRE(w.apply(w.profile("bg", "vm.dirty_background_bytes = 67108864\n")));
+    auto st = change::read_state(w.env);
+    REQUIRE(st);
+    snapshot::State old = st->first;
+    util::StringMap kept;
+    for (const auto& [k, v] : old.baseline)
+        if (k != "vm.dirty_background_ratio") kept.emplace(k, v);
+    old.baseline = kept;
+    REQUIRE(w.files.files.count(std::string(persist::k_state_file)) == 1);
+    w.files.files[std::string(persist::k_state_file)].content = snapshot::serialize_state(old);
+
+    change::PrepareOptions o;
+    o.intent = ports::Intent::write;
+    auto p = change::prepare(w.env, w.load(w.profile("none", "")), o);
+    REQUIRE(p);
+    for (const auto& c : p->change.live)
+        CHECK(c.key != "vm.dirty_background_bytes");
+    REQUIRE(p->warnings.size() == 1);
+    CHECK(p->warnings[0].find("'vm.dirty_background_bytes' stays 67108864") == 0);
+    REQUIRE(w.apply(w.profile("none", "")));
+    CHECK(w.tree.values["vm.dirty_background_bytes"] == "67108864");
+}
