@@ -5,6 +5,7 @@
 
 #include "apply/coupled.hpp"
 #include "boot/boot_replay.hpp"
+#include "boot/write_effects.hpp"
 #include "change/execute.hpp"
 #include "change/ordered_lookup.hpp"
 #include "kernel/catalogue.hpp"
@@ -308,7 +309,27 @@ Result<Prepared> prepare(Env& env, Loaded loaded, const PrepareOptions& o)
     // alone would leave them. make_plan drops the ones the profile still
     // sets (globs expanded).
     static const util::StringMap k_none;
-    const auto& restore = o.persist_only ? k_none : p.old_state.baseline;
+    const util::StringMap* restore_from = o.persist_only ? &k_none : &p.old_state.baseline;
+    // The other member of a writeback pair stays in the baseline while the
+    // profile sets a key whose write zeroes it (below): it is no restore
+    // then. A copy only when there is one (rare: vm.dirty_* pairs).
+    util::StringMap held_back;
+    if (!o.persist_only) {
+        std::vector<std::string_view> held;
+        for (const auto& e : boot::write_effects()) {
+            if (e.action != boot::EffectAction::set || !r.find(std::string(e.trigger))) continue;
+            for (const auto& t : e.targets)
+                if (t.value == boot::EffectValue::zero && !r.find(std::string(t.key)) &&
+                    p.old_state.baseline.contains(t.key))
+                    held.push_back(t.key);
+        }
+        if (!held.empty()) {
+            for (const auto& [k, v] : p.old_state.baseline)
+                if (std::find(held.begin(), held.end(), k) == held.end()) held_back.emplace(k, v);
+            restore_from = &held_back;
+        }
+    }
+    const auto& restore = *restore_from;
     // Modules first: the plan must know which absent keys a load brings.
     std::set<std::string> optional_only;
     p.boot_modules = needed_modules(env, r, optional_only);

@@ -158,8 +158,12 @@ TEST_CASE("a profile that stops setting dirty_background_bytes puts the ratio ba
     // The baseline keeps the ratio the write zeroed, though the profile does not set it.
     CHECK(baseline_has(w, "vm.dirty_background_bytes", "0"));
     CHECK(baseline_has(w, "vm.dirty_background_ratio", "10"));
-    // A second apply changes nothing and keeps it.
+    // A second apply changes nothing (the ratio is not "restored" while
+    // bytes is set) and keeps it.
+    w.tree.writes.clear();
     REQUIRE(w.apply(w.profile("bg", "vm.dirty_background_bytes = 67108864\nvm.swappiness = 60\n")));
+    CHECK(w.tree.writes.empty());
+    CHECK(w.tree.values["vm.dirty_background_bytes"] == "67108864");
     CHECK(baseline_has(w, "vm.dirty_background_ratio", "10"));
 
     w.tree.writes.clear();
