@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <deque>
 #include <unordered_map>
 
 #include "boot/write_effects.hpp"
@@ -112,21 +114,180 @@ bool is_zero(std::string_view text)
     return kernel_text(text) == "0";
 }
 
-class Replay {
+constexpr uint32_t k_none = UINT32_MAX;
+
+// Strings numbered in the order they are first seen; a number stays valid
+// (and its text in place) for the interner's life.
+class Interner {
   public:
-    // udev_first: udev's coldplug runs (udev_coldplug) come before the
-    // systemd-sysctl run, else after it.
-    Replay(const BootResult& result, const ReplayInput& input, bool udev_first = false)
-        : m_result(result), m_input(input), m_udev_first(udev_first)
+    uint32_t id(std::string_view s)
+    {
+        if (auto it = m_ids.find(s); it != m_ids.end()) return it->second;
+        m_strings.emplace_back(s);
+        auto n = static_cast<uint32_t>(m_strings.size() - 1);
+        m_ids.emplace(m_strings.back(), n);
+        return n;
+    }
+    uint32_t find(std::string_view s) const
+    {
+        auto it = m_ids.find(s);
+        return it == m_ids.end() ? k_none : it->second;
+    }
+    const std::string& str(uint32_t n) const { return m_strings[n]; }
+    size_t size() const { return m_strings.size(); }
+
+  private:
+    std::deque<std::string> m_strings;
+    std::unordered_map<std::string_view, uint32_t> m_ids;
+};
+
+// What both orders of a replay share: the keys and values as numbers, and
+// what depends on a key alone (its value before the boot, the effects its
+// write triggers, the keys they reach), worked out once per key. The
+// replay writes every key several times (two orders, udev's runs), and
+// looking these up by text in maps, a node and a few strings per key, was
+// most of a no-op apply over thousands of interfaces (bench/, callgrind).
+struct Shared {
+    struct Fired {
+        const WriteEffect* effect;
+        Binding binding;
+        // Per target: the key it names (k_none when per interface), and
+        // for a per-interface target the key for each interface, by the
+        // interface's index (filled as interfaces are seen).
+        std::vector<uint32_t> target_key;
+        std::vector<std::vector<uint32_t>> per_if;
+    };
+    struct Key {
+        bool in_table = false;
+        bool base_known = false;
+        uint32_t base = k_none;  // value before the boot (input or [[boot_value]]), k_none: unknown
+        uint32_t fired = k_none;  // index in fired_lists once worked out
+    };
+
+    Shared(const BootResult& result, const ReplayInput& in) : input(in)
     {
         for (const auto& a : result.table)
-            m_in_table.insert(a.key);
+            key(id_of(a.key)).in_table = true;
+    }
+
+    uint32_t id_of(std::string_view k)
+    {
+        uint32_t n = keys.id(k);
+        if (n >= info.size()) info.resize(n + 1);
+        return n;
+    }
+    Key& key(uint32_t n) { return info[n]; }
+
+    uint32_t base_of(uint32_t n)
+    {
+        if (info[n].base_known) return info[n].base;
+        const std::string& k = keys.str(n);
+        uint32_t v = k_none;
+        if (auto it = input.before.find(k); it != input.before.end()) {
+            v = values.id(kernel_text(it->second));
+        } else {
+            for (const auto& bv : boot_values())
+                if (bv.key == k) {
+                    v = values.id(bv.value);
+                    break;
+                }
+            if (v == k_none)
+                for (const auto& bv : boot_values())
+                    if (match(bv.key, k, /*if_any=*/true)) {
+                        v = values.id(bv.value);
+                        break;
+                    }
+        }
+        info[n].base_known = true;
+        info[n].base = v;
+        return v;
+    }
+
+    // The effects a write of key n triggers (the `except` list applied; the
+    // "change" condition depends on the values and is the replay's).
+    std::vector<Fired>& fired_by(uint32_t n)
+    {
+        if (info[n].fired != k_none) return fired_lists[info[n].fired];
+        std::vector<Fired> out;
+        const std::string k = keys.str(n);
+        for (const auto& e : write_effects()) {
+            auto b = match(e.trigger, k);
+            if (!b) continue;
+            if (std::find(e.except.begin(), e.except.end(), b->entry) != e.except.end()) continue;
+            Fired f{&e, *b, {}, {}};
+            for (const auto& target : e.targets) {
+                bool per_if = target.key.find("{if}") != std::string_view::npos;
+                f.target_key.push_back(per_if && e.action != EffectAction::mark_written
+                                           ? k_none
+                                           : id_of(substitute(target.key, *b)));
+            }
+            f.per_if.resize(e.targets.size());
+            out.push_back(std::move(f));
+        }
+        fired_lists.push_back(std::move(out));
+        info[n].fired = static_cast<uint32_t>(fired_lists.size() - 1);
+        return fired_lists.back();
+    }
+
+    // The key of per-interface target t of `f` for interface index i.
+    uint32_t target_for(Fired& f, size_t t, size_t i, const std::string& iface)
+    {
+        auto& ids = f.per_if[t];
+        if (ids.size() <= i) ids.resize(i + 1, k_none);
+        if (ids[i] == k_none) ids[i] = id_of(substitute(f.effect->targets[t].key, Binding{iface, f.binding.entry}));
+        return ids[i];
+    }
+
+    // The number of the value the kernel prints for a written text.
+    uint32_t kernel_value(const std::string& raw)
+    {
+        uint32_t r = raw_values.id(raw);
+        if (r >= kernel_of_raw.size()) kernel_of_raw.resize(r + 1, k_none);
+        if (kernel_of_raw[r] == k_none) kernel_of_raw[r] = values.id(kernel_text(raw));
+        return kernel_of_raw[r];
+    }
+
+    const ReplayInput& input;
+    Interner keys;
+    Interner values;
+    Interner raw_values;
+    std::vector<uint32_t> kernel_of_raw;
+    std::vector<Key> info;
+    std::deque<std::vector<Fired>> fired_lists;  // a deque: references stay valid as it grows
+};
+
+// Where a key's value came from (ReplayValue without the strings).
+struct Provenance {
+    const SysctlAssignment* source = nullptr;
+    const WriteEffect* effect = nullptr;  // null: written directly
+    uint32_t trigger = k_none;
+    bool created_later = false;
+};
+
+class Replay {
+  public:
+    struct Slot {
+        uint32_t state = k_none;  // value now, k_none: never set in this replay
+        uint32_t shown = k_none;  // the value recorded with `prov` (ReplayValue::value)
+        bool written = false;     // the kernel's "entry written" bit (mark_written)
+        bool touched = false;     // a write or an effect set it: `prov` says how
+        bool unknown_before = false;
+        const SysctlAssignment* skipped = nullptr;  // systemd skipped its write as equal
+        Provenance prov;
+    };
+
+    // udev_first: udev's coldplug runs (udev_coldplug) come before the
+    // systemd-sysctl run, else after it.
+    Replay(const BootResult& result, const ReplayInput& input, Shared& shared, bool udev_first = false)
+        : m_result(result), m_input(input), m_sh(shared), m_udev_first(udev_first)
+    {
         m_interfaces = input.interfaces;
-        m_existing = input.existing_keys;
+        for (const auto& k : input.existing_keys)
+            m_existing.push_back(m_sh.id_of(k));
         sort_existing();
     }
 
-    ReplayResult run()
+    void run()
     {
         if (m_input.udev_coldplug && m_udev_first) coldplug();
         for (const auto& a : m_result.table)
@@ -134,13 +295,25 @@ class Replay {
         if (m_input.udev_coldplug && !m_udev_first) coldplug();
         for (const auto& name : m_input.later_interfaces)
             later_interface(name);
-        return m_out;
     }
 
-    // The value a key ends at (as the kernel prints it), or none if unknown.
-    std::optional<std::string> final_value(const std::string& key) { return value_of(key); }
+    // The value a key ends at, or k_none if unknown.
+    uint32_t value_of(uint32_t n)
+    {
+        if (n < m_slots.size() && m_slots[n].state != k_none) return m_slots[n].state;
+        return m_sh.base_of(n);
+    }
+
+    const Slot* slot_if(uint32_t n) const { return n < m_slots.size() ? &m_slots[n] : nullptr; }
+    size_t slots() const { return m_slots.size(); }
 
   private:
+    Slot& slot(uint32_t n)
+    {
+        if (n >= m_slots.size()) m_slots.resize(std::max<size_t>(n + 1, m_sh.keys.size()));
+        return m_slots[n];
+    }
+
     static std::vector<std::string> prefixes_of(const std::string& name)
     {
         std::vector<std::string> out;
@@ -178,7 +351,7 @@ class Replay {
         }
         if (!globs.empty())
             for (size_t j = 0; j < m_existing.size(); ++j)
-                if (auto name = interface_of(m_existing[j])) by_iface[*name].existing.push_back(j);
+                if (auto name = interface_of(m_sh.keys.str(m_existing[j]))) by_iface[*name].existing.push_back(j);
         for (const auto& iface : m_input.interfaces) {
             if (iface.name == "lo") continue;
             if (iface.name.find('.') != std::string::npos) {
@@ -195,13 +368,13 @@ class Replay {
             while (e < b.exact.size() || g < globs.size()) {
                 if (g == globs.size() || (e < b.exact.size() && b.exact[e] < globs[g])) {
                     const auto& a = table[b.exact[e++]];
-                    systemd_write(a.key, a.value, a);
+                    systemd_write(m_sh.id_of(a.key), a.value, a);
                     continue;
                 }
                 const auto& a = table[globs[g++]];
                 for (size_t j : b.existing) {
-                    const std::string& key = m_existing[j];
-                    if (m_in_table.count(key) == 0 && glob_matches(a.key, key)) systemd_write(key, a.value, a);
+                    uint32_t k = m_existing[j];
+                    if (!m_sh.key(k).in_table && glob_matches(a.key, m_sh.keys.str(k))) systemd_write(k, a.value, a);
                 }
             }
         }
@@ -223,17 +396,6 @@ class Replay {
         return std::nullopt;
     }
 
-    std::optional<std::string> value_of(const std::string& key)
-    {
-        if (auto it = m_state.find(key); it != m_state.end()) return it->second;
-        if (auto it = m_input.before.find(key); it != m_input.before.end()) return kernel_text(it->second);
-        for (const auto& bv : boot_values())
-            if (bv.key == key) return std::string(bv.value);
-        for (const auto& bv : boot_values())
-            if (match(bv.key, key, /*if_any=*/true)) return std::string(bv.value);
-        return std::nullopt;
-    }
-
     // One entry of systemd's table, limited to keys under `prefixes` (the
     // udev run for one interface) when not empty.
     void apply_entry(const SysctlAssignment& a, const std::vector<std::string>& prefixes)
@@ -246,71 +408,69 @@ class Replay {
             return false;
         };
         if (!a.is_glob) {
-            if (under(a.key)) systemd_write(a.key, a.value, a);
+            if (under(a.key)) systemd_write(m_sh.id_of(a.key), a.value, a);
             return;
         }
-        for (const auto& key : m_existing) {
-            if (!under(key) || m_in_table.count(key) != 0 || !glob_matches(a.key, key)) continue;
-            systemd_write(key, a.value, a);
+        for (size_t j = 0; j < m_existing.size(); ++j) {
+            uint32_t k = m_existing[j];
+            const std::string& key = m_sh.keys.str(k);
+            if (!under(key) || m_sh.key(k).in_table || !glob_matches(a.key, key)) continue;
+            systemd_write(k, a.value, a);
         }
     }
 
     // sysctl_write(): nothing happens when the key already reads as the value.
-    void systemd_write(const std::string& key, const std::string& value, const SysctlAssignment& source)
+    void systemd_write(uint32_t k, const std::string& value, const SysctlAssignment& source)
     {
-        auto current = value_of(key);
-        if (!current) m_out.unknown_before.insert(key);
-        if (current && *current == value) {
-            m_out.skipped_equal[key] = source;
+        uint32_t current = value_of(k);
+        if (current == k_none) slot(k).unknown_before = true;
+        if (current != k_none && m_sh.values.str(current) == value) {
+            slot(k).skipped = &source;
             return;
         }
-        m_out.skipped_equal.erase(key);
-        kernel_write(key, kernel_text(value), source);
+        slot(k).skipped = nullptr;
+        kernel_write(k, m_sh.kernel_value(value), source);
     }
 
-    void set(const std::string& key, const std::string& text, const SysctlAssignment& source, const WriteEffect* e,
-             const std::string& trigger)
+    void set(uint32_t k, uint32_t text, const SysctlAssignment& source, const WriteEffect* e, uint32_t trigger)
     {
-        m_state[key] = text;
-        ReplayValue v{text, source, {}, {}, {}, false, false, {}, {}, {}, {}, {}};
-        if (e != nullptr) {
-            v.effect_id = std::string(e->id);
-            v.trigger_key = trigger;
-            v.mechanism = replace_all(std::string(e->mechanism), "{trigger}", trigger);
-        }
-        m_out.values[key] = std::move(v);
+        Slot& s = slot(k);
+        s.state = text;
+        s.shown = text;
+        s.touched = true;
+        s.prov = Provenance{&source, e, e != nullptr ? trigger : k_none, false};
     }
 
-    void kernel_write(const std::string& key, const std::string& text, const SysctlAssignment& source)
+    void kernel_write(uint32_t k, uint32_t text, const SysctlAssignment& source)
     {
-        auto old = value_of(key);
-        set(key, text, source, nullptr, {});
-        for (const auto& e : write_effects()) {
-            auto b = match(e.trigger, key);
-            if (!b) continue;
-            if (std::find(e.except.begin(), e.except.end(), b->entry) != e.except.end()) continue;
-            if (e.when == EffectWhen::change && old && *old == text) continue;
-            for (const auto& target : e.targets) {
-                std::string value = target.value == EffectValue::same     ? text
-                                    : target.value == EffectValue::negate ? (is_zero(text) ? "1" : "0")
-                                                                          : "0";
-                bool per_if = target.key.find("{if}") != std::string_view::npos;
+        uint32_t old = value_of(k);
+        set(k, text, source, nullptr, k_none);
+        auto& fired = m_sh.fired_by(k);
+        for (auto& f : fired) {
+            const WriteEffect& e = *f.effect;
+            if (e.when == EffectWhen::change && old != k_none && old == text) continue;
+            for (size_t t = 0; t < e.targets.size(); ++t) {
+                const auto& target = e.targets[t];
+                uint32_t value = target.value == EffectValue::same ? text
+                                 : target.value == EffectValue::negate
+                                     ? m_sh.values.id(is_zero(m_sh.values.str(text)) ? "1" : "0")
+                                     : m_sh.values.id("0");
                 if (e.action == EffectAction::mark_written) {
-                    m_written.insert(substitute(target.key, *b));
+                    slot(f.target_key[t]).written = true;
                     continue;
                 }
-                if (!per_if) {
-                    set(substitute(target.key, *b), value, source, &e, key);
+                if (f.target_key[t] != k_none) {
+                    set(f.target_key[t], value, source, &e, k);
                     continue;
                 }
-                for (const auto& iface : m_interfaces) {
-                    Binding t{iface.name, b->entry};
-                    std::string k = substitute(target.key, t);
+                for (size_t i = 0; i < m_interfaces.size(); ++i) {
+                    const auto& iface = m_interfaces[i];
+                    uint32_t tk = m_sh.target_for(f, t, i, iface.name);
                     if (e.action == EffectAction::copy_to_unwritten &&
-                        (iface.entries_written || iface.written_entries.count(b->entry) != 0 ||
-                         m_written.count(k) != 0))
+                        (iface.entries_written || iface.written_entries.count(f.binding.entry) != 0 ||
+                         slot(tk).written))
                         continue;
-                    set(k, value, source, &e, key);
+                    set(tk, value, source, &e, k);
                 }
             }
         }
@@ -329,18 +489,21 @@ class Replay {
             prefixes.push_back(std::string(family) + ".neigh." + name);
             for (const auto& key : m_input.existing_keys) {
                 if (key.compare(0, dflt.size(), dflt) != 0) continue;
-                std::string own = mine + "." + key.substr(dflt.size());
+                uint32_t own = m_sh.id_of(mine + "." + key.substr(dflt.size()));
+                uint32_t k = m_sh.id_of(key);
                 m_existing.push_back(own);
-                auto touched = m_out.values.find(key);
-                auto v = value_of(key);
-                if (!v) continue;
-                m_state[own] = *v;
-                if (touched == m_out.values.end()) continue;
-                ReplayValue rv = touched->second;
-                rv.created_later = true;
-                rv.trigger_key = key;
-                rv.mechanism = "created after the boot writes, it takes " + key + "'s value";
-                m_out.values[own] = std::move(rv);
+                bool touched = k < m_slots.size() && m_slots[k].touched;
+                uint32_t v = value_of(k);
+                if (v == k_none) continue;
+                slot(own).state = v;
+                if (!touched) continue;
+                Provenance p = m_slots[k].prov;
+                p.created_later = true;
+                p.trigger = k;
+                Slot& o = slot(own);
+                o.shown = v;
+                o.touched = true;
+                o.prov = p;
             }
         }
         sort_existing();
@@ -353,25 +516,36 @@ class Replay {
     // path is built once, not in every comparison.
     void sort_existing()
     {
-        std::vector<std::pair<std::string, std::string>> by_path;
+        std::vector<std::pair<std::string, uint32_t>> by_path;
         by_path.reserve(m_existing.size());
-        for (auto& k : m_existing)
-            by_path.emplace_back(key_to_path(k), std::move(k));
+        for (uint32_t k : m_existing)
+            by_path.emplace_back(key_to_path(m_sh.keys.str(k)), k);
         std::sort(by_path.begin(), by_path.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         for (size_t i = 0; i < by_path.size(); ++i)
-            m_existing[i] = std::move(by_path[i].second);
+            m_existing[i] = by_path[i].second;
     }
 
     const BootResult& m_result;
     const ReplayInput& m_input;
+    Shared& m_sh;
     bool m_udev_first = false;
-    std::set<std::string> m_in_table;
     std::vector<BootInterface> m_interfaces;
-    std::vector<std::string> m_existing;
-    std::map<std::string, std::string> m_state;
-    std::set<std::string> m_written;
-    ReplayResult m_out;
+    std::vector<uint32_t> m_existing;  // key numbers, in glob(3) order
+    std::vector<Slot> m_slots;         // by key number
 };
+
+// The ReplayValue of a touched slot, its strings made.
+ReplayValue value_of_slot(const Shared& sh, const Replay::Slot& s)
+{
+    ReplayValue v{sh.values.str(s.shown), *s.prov.source, {}, {}, {}, s.prov.created_later, false, {}, {}, {}, {}, {}};
+    if (s.prov.trigger != k_none) v.trigger_key = sh.keys.str(s.prov.trigger);
+    if (s.prov.effect != nullptr) v.effect_id = std::string(s.prov.effect->id);
+    if (s.prov.created_later)
+        v.mechanism = "created after the boot writes, it takes " + v.trigger_key + "'s value";
+    else if (s.prov.effect != nullptr)
+        v.mechanism = replace_all(std::string(s.prov.effect->mechanism), "{trigger}", v.trigger_key);
+    return v;
+}
 
 std::string_view base_name(std::string_view path)
 {
@@ -393,44 +567,75 @@ std::string kernel_text(std::string_view value)
     return std::to_string(negative ? -n : n);
 }
 
-ReplayResult replay_boot(const BootResult& result, const ReplayInput& input)
+namespace {
+
+// The result of one replay: every touched key (or those of `only`).
+ReplayResult collect(const Shared& sh, const Replay& r, const util::StringMap* only)
 {
-    if (!input.udev_coldplug) return Replay(result, input).run();
+    ReplayResult out;
+    for (uint32_t n = 0; n < r.slots(); ++n) {
+        const auto& s = *r.slot_if(n);
+        if (!s.touched && s.skipped == nullptr && !s.unknown_before) continue;
+        const std::string& key = sh.keys.str(n);
+        if (only != nullptr && !only->contains(key)) continue;
+        if (s.touched) out.values.emplace(key, value_of_slot(sh, s));
+        if (s.skipped != nullptr) out.skipped_equal.emplace(key, *s.skipped);
+        if (s.unknown_before) out.unknown_before.insert(key);
+    }
+    return out;
+}
+
+}  // namespace
+
+ReplayResult replay_boot(const BootResult& result, const ReplayInput& input, const util::StringMap* only)
+{
+    Shared shared(result, input);
+    if (!input.udev_coldplug) {
+        Replay r(result, input, shared);
+        r.run();
+        return collect(shared, r, only);
+    }
     // Both orders of udev's coldplug runs and systemd-sysctl; what differs
     // is order_dependent.
-    Replay after(result, input, false), first(result, input, true);
-    ReplayResult out = after.run();
-    ReplayResult other = first.run();
-    std::set<std::string> keys;
-    for (const auto& kv : out.values)
-        keys.insert(kv.first);
-    for (const auto& kv : other.values)
-        keys.insert(kv.first);
-    for (const auto& key : keys) {
-        auto a = after.final_value(key);
-        auto f = first.final_value(key);
+    Replay after(result, input, shared, false), first(result, input, shared, true);
+    after.run();
+    first.run();
+    ReplayResult out = collect(shared, after, only);
+    const size_t n_keys = std::max(after.slots(), first.slots());
+    for (uint32_t n = 0; n < n_keys; ++n) {
+        const auto* sa = after.slot_if(n);
+        const auto* sf = first.slot_if(n);
+        if (sf == nullptr || (!sf->touched && sf->skipped == nullptr && !sf->unknown_before)) {
+            if (sa == nullptr || !sa->touched) continue;
+        }
+        const std::string& key = shared.keys.str(n);
+        if (only != nullptr && !only->contains(key)) continue;
+        if (sf != nullptr) {
+            if (sf->unknown_before) out.unknown_before.insert(key);
+            // A write skipped as equal in either order (udev's later run may write it).
+            if (sf->skipped != nullptr) out.skipped_equal.emplace(key, *sf->skipped);
+        }
+        bool touched_after = sa != nullptr && sa->touched, touched_first = sf != nullptr && sf->touched;
+        if (!touched_after && !touched_first) continue;
+        uint32_t a = after.value_of(n), f = first.value_of(n);  // interned: equal text, equal number
         if (a == f) continue;
         auto it = out.values.find(key);
         if (it == out.values.end()) {
-            ReplayValue v = other.values.at(key);
-            v.value = a.value_or("");
+            ReplayValue v = value_of_slot(shared, *sf);  // touched in the other order
+            v.value = a == k_none ? std::string() : shared.values.str(a);
             it = out.values.emplace(key, std::move(v)).first;
         }
         ReplayValue& v = it->second;
         v.order_dependent = true;
-        v.other_value = f.value_or("");
-        if (auto o = other.values.find(key); o != other.values.end()) {
-            v.other_source = o->second.source;
-            v.other_effect_id = o->second.effect_id;
-            v.other_trigger_key = o->second.trigger_key;
-            v.other_mechanism = o->second.mechanism;
+        v.other_value = f == k_none ? std::string() : shared.values.str(f);
+        if (touched_first) {
+            ReplayValue o = value_of_slot(shared, *sf);
+            v.other_source = std::move(o.source);
+            v.other_effect_id = std::move(o.effect_id);
+            v.other_trigger_key = std::move(o.trigger_key);
+            v.other_mechanism = std::move(o.mechanism);
         }
     }
-    for (const auto& k : other.unknown_before)
-        out.unknown_before.insert(k);
-    // A write skipped as equal in either order (udev's later run may write it).
-    for (const auto& kv : other.skipped_equal)
-        out.skipped_equal.insert(kv);
     return out;
 }
 

@@ -96,7 +96,11 @@ struct ReplayResult {
     std::set<std::string> unknown_before;
 };
 
-ReplayResult replay_boot(const BootResult& result, const ReplayInput& input);
+// With `only`, the result holds those keys alone (values, skipped_equal,
+// unknown_before): the same entries for them as without, for less work and
+// memory when the caller needs a few keys of a large boot.
+ReplayResult replay_boot(const BootResult& result, const ReplayInput& input,
+                         const util::StringMap* only = nullptr);
 
 // How the kernel prints a value written to an integer key ("007" -> "7");
 // other values unchanged (trimmed).

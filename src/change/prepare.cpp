@@ -233,7 +233,8 @@ std::vector<boot::Shadow> effect_shadows_of(Env& env, const util::StringMap& our
     input.existing_keys.assign(existing.begin(), existing.end());
     // A real boot: udev runs systemd-sysctl for each interface present too.
     input.udev_coldplug = true;
-    auto replay = boot::replay_boot(model, input);
+    // Only our keys' outcomes are looked at: the others are not collected.
+    auto replay = boot::replay_boot(model, input, &ours);
     return boot::effect_shadows(replay, ours, name);
 }
 
