@@ -134,7 +134,7 @@ const std::vector<std::string>& sysctl_d_directories()
     return k_dirs;
 }
 
-BootResult build_boot_model(const std::vector<ConfigFile>& files)
+BootResult build_boot_model(const std::vector<ConfigFile>& files, bool with_history)
 {
     BootResult out;
     Selection selection = select_files(files);
@@ -152,7 +152,7 @@ BootResult build_boot_model(const std::vector<ConfigFile>& files)
         for (auto& issue : parsed.issues)
             out.issues.push_back(std::move(issue));
         for (const auto& a : parsed.assignments) {
-            out.history[a.key].push_back(a);
+            if (with_history) out.history[a.key].push_back(a);
             table.put(a);
         }
     }

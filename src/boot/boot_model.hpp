@@ -73,8 +73,11 @@ struct BootResult {
 };
 
 // Builds the model from the files found (any order; directories outside
-// sysctl_d_directories() and /etc/sysctl.conf are ignored).
-BootResult build_boot_model(const std::vector<ConfigFile>& files);
+// sysctl_d_directories() and /etc/sysctl.conf are ignored). Without
+// `with_history`, `history` stays empty: the boot replay needs the table
+// only, and a copy of every assignment per key was a sixth of the boot
+// analysis of a glob over thousands of interfaces (bench/).
+BootResult build_boot_model(const std::vector<ConfigFile>& files, bool with_history = true);
 
 // The entry that decides `key` in systemd's table, or nullptr when no file
 // names it. An exclusion entry means "not written, and no glob either".

@@ -168,6 +168,23 @@ struct Shared {
     {
         for (const auto& a : result.table)
             key(id_of(a.key)).in_table = true;
+        existing.reserve(in.existing_keys.size());
+        for (const auto& k : in.existing_keys)
+            existing.push_back(id_of(k));
+        sort_by_path(existing);
+    }
+
+    // glob(3) returns matches sorted by path (the C locale's strcmp). Each
+    // path is built once, not in every comparison.
+    void sort_by_path(std::vector<uint32_t>& ids) const
+    {
+        std::vector<std::pair<std::string, uint32_t>> by_path;
+        by_path.reserve(ids.size());
+        for (uint32_t k : ids)
+            by_path.emplace_back(key_to_path(keys.str(k)), k);
+        std::sort(by_path.begin(), by_path.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (size_t i = 0; i < by_path.size(); ++i)
+            ids[i] = by_path[i].second;
     }
 
     uint32_t id_of(std::string_view k)
@@ -248,6 +265,7 @@ struct Shared {
     }
 
     const ReplayInput& input;
+    std::vector<uint32_t> existing;  // input.existing_keys, in glob(3) order (both orders start from it)
     Interner keys;
     Interner values;
     Interner raw_values;
@@ -282,9 +300,7 @@ class Replay {
         : m_result(result), m_input(input), m_sh(shared), m_udev_first(udev_first)
     {
         m_interfaces = input.interfaces;
-        for (const auto& k : input.existing_keys)
-            m_existing.push_back(m_sh.id_of(k));
-        sort_existing();
+        m_existing = shared.existing;
     }
 
     void run()
@@ -506,24 +522,12 @@ class Replay {
                 o.prov = p;
             }
         }
-        sort_existing();
+        m_sh.sort_by_path(m_existing);
         m_interfaces.push_back(BootInterface{name, false, {}});
         for (const auto& a : m_result.table)
             apply_entry(a, prefixes);
     }
 
-    // glob(3) returns matches sorted by path (the C locale's strcmp). Each
-    // path is built once, not in every comparison.
-    void sort_existing()
-    {
-        std::vector<std::pair<std::string, uint32_t>> by_path;
-        by_path.reserve(m_existing.size());
-        for (uint32_t k : m_existing)
-            by_path.emplace_back(key_to_path(m_sh.keys.str(k)), k);
-        std::sort(by_path.begin(), by_path.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        for (size_t i = 0; i < by_path.size(); ++i)
-            m_existing[i] = by_path[i].second;
-    }
 
     const BootResult& m_result;
     const ReplayInput& m_input;
@@ -570,7 +574,7 @@ std::string kernel_text(std::string_view value)
 namespace {
 
 // The result of one replay: every touched key (or those of `only`).
-ReplayResult collect(const Shared& sh, const Replay& r, const util::StringMap* only)
+ReplayResult collect(const Shared& sh, const Replay& r, const util::StringMap* only, bool effects_only)
 {
     ReplayResult out;
     for (uint32_t n = 0; n < r.slots(); ++n) {
@@ -578,7 +582,7 @@ ReplayResult collect(const Shared& sh, const Replay& r, const util::StringMap* o
         if (!s.touched && s.skipped == nullptr && !s.unknown_before) continue;
         const std::string& key = sh.keys.str(n);
         if (only != nullptr && !only->contains(key)) continue;
-        if (s.touched) out.values.emplace(key, value_of_slot(sh, s));
+        if (s.touched && (!effects_only || s.prov.effect != nullptr)) out.values.emplace(key, value_of_slot(sh, s));
         if (s.skipped != nullptr) out.skipped_equal.emplace(key, *s.skipped);
         if (s.unknown_before) out.unknown_before.insert(key);
     }
@@ -587,20 +591,21 @@ ReplayResult collect(const Shared& sh, const Replay& r, const util::StringMap* o
 
 }  // namespace
 
-ReplayResult replay_boot(const BootResult& result, const ReplayInput& input, const util::StringMap* only)
+ReplayResult replay_boot(const BootResult& result, const ReplayInput& input, const util::StringMap* only,
+                         bool effects_only)
 {
     Shared shared(result, input);
     if (!input.udev_coldplug) {
         Replay r(result, input, shared);
         r.run();
-        return collect(shared, r, only);
+        return collect(shared, r, only, effects_only);
     }
     // Both orders of udev's coldplug runs and systemd-sysctl; what differs
     // is order_dependent.
     Replay after(result, input, shared, false), first(result, input, shared, true);
     after.run();
     first.run();
-    ReplayResult out = collect(shared, after, only);
+    ReplayResult out = collect(shared, after, only, effects_only);
     const size_t n_keys = std::max(after.slots(), first.slots());
     for (uint32_t n = 0; n < n_keys; ++n) {
         const auto* sa = after.slot_if(n);
@@ -621,7 +626,8 @@ ReplayResult replay_boot(const BootResult& result, const ReplayInput& input, con
         if (a == f) continue;
         auto it = out.values.find(key);
         if (it == out.values.end()) {
-            ReplayValue v = value_of_slot(shared, *sf);  // touched in the other order
+            // Touched in the other order only (or left out by effects_only).
+            ReplayValue v = value_of_slot(shared, touched_after ? *sa : *sf);
             v.value = a == k_none ? std::string() : shared.values.str(a);
             it = out.values.emplace(key, std::move(v)).first;
         }

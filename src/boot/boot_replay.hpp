@@ -98,9 +98,12 @@ struct ReplayResult {
 
 // With `only`, the result holds those keys alone (values, skipped_equal,
 // unknown_before): the same entries for them as without, for less work and
-// memory when the caller needs a few keys of a large boot.
+// memory when the caller needs a few keys of a large boot. With
+// `effects_only`, `values` also leaves out the keys that a plain write put
+// where they are in both orders (no effect_id, not order_dependent): all
+// effect_shadows() looks at.
 ReplayResult replay_boot(const BootResult& result, const ReplayInput& input,
-                         const util::StringMap* only = nullptr);
+                         const util::StringMap* only = nullptr, bool effects_only = false);
 
 // How the kernel prints a value written to an integer key ("007" -> "7");
 // other values unchanged (trimmed).

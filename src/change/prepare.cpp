@@ -207,17 +207,19 @@ std::vector<boot::Shadow> effect_shadows_of(Env& env, const util::StringMap& our
         content += entry->first + " = " + entry->second + "\n";
     std::erase_if(*files, [&](const boot::ConfigFile& f) { return f.name == name; });
     files->push_back(boot::ConfigFile{std::string(persist::k_sysctl_d), name, content, false});
-    auto model = boot::build_boot_model(*files);
+    auto model = boot::build_boot_model(*files, /*with_history=*/false);
 
     boot::ReplayInput input;
     if (auto dirs = env.tree.list("net.ipv4.conf")) {
         for (const auto& d : *dirs)
             if (d != "all" && d != "default") input.interfaces.push_back(boot::BootInterface{d, d == "lo", {}});
     }
-    std::set<std::string> existing;
+    // Sorted and made unique once, as a vector: a std::set of every key of
+    // a glob over thousands of interfaces cost more than the replay's use.
+    auto& existing = input.existing_keys;
     for (const auto& a : model.table) {
         if (!a.is_glob) {
-            existing.insert(a.key);
+            existing.push_back(a.key);
             continue;
         }
         // expand_key() expands "*" segments; other glob characters are
@@ -228,13 +230,15 @@ std::vector<boot::Shadow> effect_shadows_of(Env& env, const util::StringMap& our
             star += boot::key_is_glob(seg) ? std::string("*") : std::string(seg);
         }
         for (auto& k : kernel::expand_key(env.tree, star))
-            if (boot::glob_matches(a.key, k)) existing.insert(std::move(k));
+            if (boot::glob_matches(a.key, k)) existing.push_back(std::move(k));
     }
-    input.existing_keys.assign(existing.begin(), existing.end());
+    std::sort(existing.begin(), existing.end());
+    existing.erase(std::unique(existing.begin(), existing.end()), existing.end());
     // A real boot: udev runs systemd-sysctl for each interface present too.
     input.udev_coldplug = true;
-    // Only our keys' outcomes are looked at: the others are not collected.
-    auto replay = boot::replay_boot(model, input, &ours);
+    // Only our keys' outcomes that a side effect or the boot's order made
+    // are looked at (effect_shadows): the others are not collected.
+    auto replay = boot::replay_boot(model, input, &ours, /*effects_only=*/true);
     return boot::effect_shadows(replay, ours, name);
 }
 
