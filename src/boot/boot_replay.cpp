@@ -582,7 +582,11 @@ ReplayResult collect(const Shared& sh, const Replay& r, const util::StringMap* o
         if (!s.touched && s.skipped == nullptr && !s.unknown_before) continue;
         const std::string& key = sh.keys.str(n);
         if (only != nullptr && !only->contains(key)) continue;
-        if (s.touched && (!effects_only || s.prov.effect != nullptr)) out.values.emplace(key, value_of_slot(sh, s));
+        if (effects_only) {
+            if (!s.touched || s.prov.effect == nullptr) continue;
+            // The rest only for the keys kept (the order merge adds its own).
+        }
+        if (s.touched) out.values.emplace(key, value_of_slot(sh, s));
         if (s.skipped != nullptr) out.skipped_equal.emplace(key, *s.skipped);
         if (s.unknown_before) out.unknown_before.insert(key);
     }
@@ -615,15 +619,21 @@ ReplayResult replay_boot(const BootResult& result, const ReplayInput& input, con
         }
         const std::string& key = shared.keys.str(n);
         if (only != nullptr && !only->contains(key)) continue;
+        bool touched_after = sa != nullptr && sa->touched, touched_first = sf != nullptr && sf->touched;
+        uint32_t a = after.value_of(n), f = first.value_of(n);  // interned: equal text, equal number
+        bool order_dependent = (touched_after || touched_first) && a != f;
+        if (effects_only && !order_dependent && out.values.count(key) == 0) continue;
+        if (effects_only && order_dependent && sa != nullptr && out.values.count(key) == 0) {
+            // Kept for its order alone: what after's run says of it too.
+            if (sa->unknown_before) out.unknown_before.insert(key);
+            if (sa->skipped != nullptr) out.skipped_equal.emplace(key, *sa->skipped);
+        }
         if (sf != nullptr) {
             if (sf->unknown_before) out.unknown_before.insert(key);
             // A write skipped as equal in either order (udev's later run may write it).
             if (sf->skipped != nullptr) out.skipped_equal.emplace(key, *sf->skipped);
         }
-        bool touched_after = sa != nullptr && sa->touched, touched_first = sf != nullptr && sf->touched;
-        if (!touched_after && !touched_first) continue;
-        uint32_t a = after.value_of(n), f = first.value_of(n);  // interned: equal text, equal number
-        if (a == f) continue;
+        if (!order_dependent) continue;
         auto it = out.values.find(key);
         if (it == out.values.end()) {
             // Touched in the other order only (or left out by effects_only).

@@ -99,9 +99,9 @@ struct ReplayResult {
 // With `only`, the result holds those keys alone (values, skipped_equal,
 // unknown_before): the same entries for them as without, for less work and
 // memory when the caller needs a few keys of a large boot. With
-// `effects_only`, `values` also leaves out the keys that a plain write put
-// where they are in both orders (no effect_id, not order_dependent): all
-// effect_shadows() looks at.
+// `effects_only`, the result also leaves out the keys that a plain write
+// put where they are in both orders (no effect_id, not order_dependent),
+// in all three fields: all effect_shadows() looks at.
 ReplayResult replay_boot(const BootResult& result, const ReplayInput& input,
                          const util::StringMap* only = nullptr, bool effects_only = false);
 

@@ -113,6 +113,10 @@ TEST_CASE("the boot replay gives the reference's result on random boots")
         auto plain_writes_out = filtered(reference::replay_boot(model, in), only);
         std::erase_if(plain_writes_out.values,
                       [](const auto& kv) { return kv.second.effect_id.empty() && !kv.second.order_dependent; });
+        std::erase_if(plain_writes_out.skipped_equal,
+                      [&](const auto& kv) { return plain_writes_out.values.count(kv.first) == 0; });
+        std::erase_if(plain_writes_out.unknown_before,
+                      [&](const auto& k) { return plain_writes_out.values.count(k) == 0; });
         CHECK(show(replay_boot(model, in, &only, /*effects_only=*/true)) == show(plain_writes_out));
     }
 }
