@@ -6,6 +6,7 @@
 #include "apply/coupled.hpp"
 #include "boot/boot_replay.hpp"
 #include "boot/write_effects.hpp"
+#include "change/bookkeeping.hpp"
 #include "change/execute.hpp"
 #include "change/ordered_lookup.hpp"
 #include "kernel/catalogue.hpp"
@@ -514,6 +515,10 @@ Result<Prepared> prepare(Env& env, Loaded loaded, const PrepareOptions& o)
     if (!state_hidden && state_changes) {
         std::string state = snapshot::serialize_state(ns);
         TRY_VOID(want_file(env, p.change, std::string(persist::k_state_file), &state, 0600));
+        // Interfaces that came or went between two applies change only the
+        // state file's record of what the globs matched: no change of the
+        // system (apply and diff say so; change/bookkeeping.hpp).
+        p.state_bookkeeping = p.had_state && expansion_only(os_, ns, p.plan, env.tree);
     }
     return p;
 }

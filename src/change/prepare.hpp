@@ -31,6 +31,9 @@ struct Prepared {
     bool had_state = false;
     snapshot::State new_state;
     ChangeSet change;
+    // The state file's change (in change.files) is glob-expansion
+    // bookkeeping only (change/bookkeeping.hpp): interfaces came or went.
+    bool state_bookkeeping = false;
     std::vector<std::string> warnings;
     std::vector<boot::Shadow> shadows;          // other sysctl.d files that win over ours at boot
     std::vector<std::string> boot_modules;      // modules the profile needs (loaded now, listed for boot)

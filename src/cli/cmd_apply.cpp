@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "change/apply.hpp"
+#include "change/bookkeeping.hpp"
 #include "change/prepare.hpp"
 #include "cli/commands.hpp"
 #include "cli/plan_report.hpp"
@@ -87,6 +88,11 @@ int run_apply(const ApplyOptions& o, Context& ctx)
                                  "); remove it there or apply with a higher --priority");
     for (const auto& w : p.warnings)
         spdlog::warn("{}", w);
+    // Interfaces that came or went, nothing else: the state file's record
+    // of what the globs match is brought up to date, outside any snapshot,
+    // and apply reports no change (change/bookkeeping.hpp).
+    if (auto state = change::take_bookkeeping(p); state && !changes_nothing)
+        if (auto w = change::write_bookkeeping(env, *state); !w) return refuse(ctx, w.error().message);
     if (p.change.empty()) {
         if (ctx.globals.json())
             Context::print_json(plan_report(p, false, 0, p.loaded.diagnostics));
