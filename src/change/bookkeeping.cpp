@@ -1,10 +1,13 @@
 #include "change/bookkeeping.hpp"
 
 #include <algorithm>
+#include <cerrno>
 
 #include "change/execute.hpp"
+#include "kernel/catalogue.hpp"
 #include "model/key.hpp"
 #include "persist/paths.hpp"
+#include "util/strings.hpp"
 
 namespace sysknob::change {
 
@@ -16,17 +19,41 @@ bool covered(const std::vector<std::string>& patterns, std::string_view key)
                        [&](const std::string& p) { return model::key_matches(p, key); });
 }
 
-// A pattern's key whose interface is gone: the kernel removes a device's
-// directories when it is unregistered (NETDEV_UNREGISTER:
-// devinet_sysctl_unregister() in net/ipv4/devinet.c,
-// addrconf_sysctl_unregister() in net/ipv6/addrconf.c,
-// neigh_sysctl_unregister() in net/core/neighbour.c; v6.12).
 bool vanished(const std::vector<std::string>& patterns, const std::string& key, ports::SysctlTree& tree)
 {
-    return covered(patterns, key) && tree.probe(key) == ports::Access::absent;
+    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
+        return model::key_matches(p, key) && interface_gone(tree, key, p);
+    });
 }
 
 }  // namespace
+
+// The kernel removes a device's directories when it is unregistered
+// (NETDEV_UNREGISTER: devinet_sysctl_unregister() in net/ipv4/devinet.c,
+// addrconf_sysctl_unregister() in net/ipv6/addrconf.c,
+// neigh_sysctl_unregister() in net/core/neighbour.c; v6.12); all and
+// default live as long as the namespace.
+bool interface_gone(ports::SysctlTree& tree, std::string_view key, std::string_view pattern)
+{
+    auto key_segs = util::split(key, '.');
+    auto pat_segs = util::split(pattern, '.');
+    if (key_segs.size() != pat_segs.size()) return false;
+    size_t star = 0;
+    while (star < pat_segs.size() && pat_segs[star] != "*")
+        ++star;
+    if (star == pat_segs.size() || key_segs[star] == "all" || key_segs[star] == "default") return false;
+    std::string dir;
+    for (size_t i = 0; i <= star; ++i)
+        dir += (i ? "." : "") + std::string(key_segs[i]);
+    auto listed = tree.list(dir);
+    return !listed && listed.error().code == ENOENT;
+}
+
+bool interface_gone(ports::SysctlTree& tree, std::string_view key)
+{
+    const auto* p = kernel::find_param(key);
+    return p && p->key.find('*') != std::string_view::npos && interface_gone(tree, key, p->key);
+}
 
 bool expansion_only(const snapshot::State& prev, const snapshot::State& next, const plan::Plan& plan,
                     ports::SysctlTree& tree)

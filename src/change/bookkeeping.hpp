@@ -14,6 +14,18 @@
 
 namespace sysknob::change {
 
+// Whether `key`, whose segment at the "*" of `pattern` names an interface
+// (net.ipv4.conf.*.rp_filter), belongs to an interface that is gone: that
+// segment is not all or default and its directory is absent. Such a key
+// has nothing to compare or put back: the kernel dropped it with the
+// device, and a device of the same name later is a new one with its own
+// values.
+bool interface_gone(ports::SysctlTree& tree, std::string_view key, std::string_view pattern);
+
+// The same for a key of the catalogue's per-interface families
+// (kernel/catalogue.hpp; false for any other key).
+bool interface_gone(ports::SysctlTree& tree, std::string_view key);
+
 // Whether `next` differs from `prev` only in the glob expansion: same
 // profiles, priority, modules, patterns and keys no pattern covers; a key
 // only in `next` is a pattern's and already holds its value (its plan

@@ -5,6 +5,7 @@
 
 #include "apply/coupled.hpp"
 #include "change/apply.hpp"
+#include "change/bookkeeping.hpp"
 #include "change/entries.hpp"
 #include "change/execute.hpp"
 #include "change/snapshot_store.hpp"
@@ -15,7 +16,7 @@
 
 namespace sysknob::change {
 
-Result<ChangeSet> plan_restore(Env& env, const snapshot::Snapshot& target)
+Result<ChangeSet> plan_restore(Env& env, const snapshot::Snapshot& target, std::vector<std::string>* notes)
 {
     ChangeSet change;
     const int id = target.id;
@@ -48,6 +49,13 @@ Result<ChangeSet> plan_restore(Env& env, const snapshot::Snapshot& target)
             if (prm && std::find(target_loaded.begin(), target_loaded.end(), std::string(prm->module)) !=
                            target_loaded.end())
                 continue;
+            // An interface that is gone took its keys with it: nothing to
+            // put back (one of the same name later is a new device).
+            if (interface_gone(env.tree, k.key)) {
+                if (notes)
+                    notes->push_back("'" + k.key + "' not restored: its interface is gone");
+                continue;
+            }
         }
         if (!live)
             return fail("cannot roll back snapshot " + std::to_string(id) + ": " + live.error().message,
@@ -158,7 +166,7 @@ Result<RollbackOutcome> rollback(Env& env, const RollbackRequest& request)
                     EINVAL);
 
     // Validate the whole snapshot before the first change.
-    TRY(out.change, plan_restore(env, target));
+    TRY(out.change, plan_restore(env, target, &out.notes));
     TRY(out.snap, new_snapshot(env, snapshot::Kind::rollback));
     out.snap.undoes = id;
     out.snap.profiles = {"rollback-of-" + std::to_string(id)};

@@ -40,6 +40,7 @@ Result<RollbackOutcome> rollback(Env& env, const RollbackRequest& request);
 
 // The changes that return the system to `target`'s before-state, read
 // against the live system now; an error when something cannot be restored.
-Result<ChangeSet> plan_restore(Env& env, const snapshot::Snapshot& target);
+// A key of an interface that is gone is skipped, and said in `notes`.
+Result<ChangeSet> plan_restore(Env& env, const snapshot::Snapshot& target, std::vector<std::string>* notes = nullptr);
 
 }  // namespace sysknob::change

@@ -1,11 +1,14 @@
 #include "change/status.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 
+#include "change/bookkeeping.hpp"
 #include "change/prepare.hpp"
 #include "change/snapshot_store.hpp"
+#include "model/key.hpp"
 #include "model/profile.hpp"
 #include "model/value.hpp"
 
@@ -37,6 +40,13 @@ Result<StatusReport> compute_status(Env& env)
     for (const auto& [key, expected] : r.state.keys) {
         auto live = env.tree.read(key, ports::Intent::read);
         if (live && model::live_in_sync(live->text, expected)) continue;
+        // A glob's interface that is gone since the last apply is no drift:
+        // the next apply drops it from the state (change/bookkeeping.hpp).
+        if (!live && live.error().code == ENOENT &&
+            std::any_of(r.state.globs.begin(), r.state.globs.end(), [&](const std::string& g) {
+                return model::key_matches(g, key) && interface_gone(env.tree, key, g);
+            }))
+            continue;
         r.drift.push_back({key, expected, live ? std::optional<std::string>(model::normalize_live(live->text))
                                                : std::nullopt});
     }

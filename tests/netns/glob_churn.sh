@@ -7,7 +7,8 @@
 # apply --check and diff exit 0; status stays clean. An interface with
 # another value is a real change: written, one snapshot. rollback undoes
 # that change exactly, and a second rollback the first apply, values and
-# files compared.
+# files compared. A rollback of a change whose interface is gone since
+# restores the rest and says what it skipped; status names no drift for it.
 . "$SYSKNOB_SRC/tests/support/lib.sh"
 enter_netns
 
@@ -138,4 +139,19 @@ for k in net.ipv4.tcp_fin_timeout net.ipv4.conf.all.rp_filter net.ipv4.conf.defa
 done
 expect_eq "$(files)" "$(printf '%s\n' "$W0" | grep '^/')" "second rollback: files as at the start"
 [ "$W1" != "$W0" ] || fail "the first apply changed nothing"
+
+# --- an interface the last change wrote vanishes before its rollback ---------------
+W4=$(world)
+run sk apply "$PROFILE" --format json
+expect_rc 0 "apply again"
+expect_eq "$(field snapshot)" '"5"' "apply again is snapshot 5"
+expect_eq "$(proc net.ipv4.conf.gc0.rp_filter)" 2 "gc0 set again"
+ip link del gc0
+run sk status
+expect_rc 0 "status: a vanished interface is no drift"
+expect_not_contains "$out" "gc0" "status does not name gc0"
+run sk rollback
+expect_rc 0 "rollback of snapshot 5 with gc0 gone"
+expect_contains "$err" "'net.ipv4.conf.gc0.rp_filter' not restored: its interface is gone" "rollback says gc0 was skipped"
+expect_eq "$(world)" "$(printf '%s\n' "$W4" | grep -v '^net.ipv4.conf.gc[01]\.')" "rollback restores everything still there"
 done_testing

@@ -194,3 +194,50 @@ TEST_CASE("glob churn: rollbacks after bookkeeping restore exactly what their sn
     CHECK(w.story() == "1:apply:committed:undone 2:apply:committed:undone 3:rollback:committed:- "
                        "4:rollback:committed:-");
 }
+
+TEST_CASE("glob churn: an interface the snapshot changed that is gone is no drift and no rollback error")
+{
+    Churn w;
+    const auto glob = w.profile("churn", "net.ipv4.tcp_fin_timeout = 23\nnet.ipv4.conf.\"*\".rp_filter = 2\n");
+    REQUIRE(w.apply_cli(glob) == 1);
+    w.remove("eth0");
+
+    // Before the next apply records it: status names no drift for eth0.
+    auto st = change::compute_status(w.env);
+    REQUIRE(st);
+    CHECK(st->drift.empty());
+    // A key of an existing interface that is absent is still drift (a
+    // kernel that lost it, not churn): lo's directory is still there.
+    w.tree.values.erase("net.ipv4.conf.lo.rp_filter");
+    w.tree.set("net.ipv4.conf.lo.forwarding", "0");
+    st = change::compute_status(w.env);
+    REQUIRE(st);
+    REQUIRE(st->drift.size() == 1);
+    CHECK(st->drift[0].key == "net.ipv4.conf.lo.rp_filter");
+    w.tree.values.erase("net.ipv4.conf.lo.forwarding");
+    w.tree.set("net.ipv4.conf.lo.rp_filter", "2");
+
+    // The rollback puts back what is still there and says what it skipped.
+    auto r = w.rollback();
+    REQUIRE(r);
+    CHECK(r->restored == 1);
+    CHECK(w.tree.values.at("net.ipv4.conf.lo.rp_filter") == "0");
+    CHECK(w.tree.values.at("net.ipv4.tcp_fin_timeout") == "60");
+    CHECK_FALSE(w.tree.values.contains("net.ipv4.conf.eth0.rp_filter"));
+    REQUIRE(r->notes.size() == 1);
+    CHECK(r->notes[0] == "'net.ipv4.conf.eth0.rp_filter' not restored: its interface is gone");
+    CHECK_FALSE(w.files.files.contains(k_state));
+}
+
+TEST_CASE("glob churn: interface_gone needs the interface's directory absent")
+{
+    test::FakeSysctlTree t;
+    t.set("net.ipv4.conf.eth0.rp_filter", "1").set("net.ipv4.conf.all.rp_filter", "1");
+    const std::string pat = "net.ipv4.conf.*.rp_filter";
+    CHECK_FALSE(change::interface_gone(t, "net.ipv4.conf.eth0.rp_filter", pat));
+    CHECK(change::interface_gone(t, "net.ipv4.conf.eth9.rp_filter", pat));
+    CHECK_FALSE(change::interface_gone(t, "net.ipv4.conf.default.rp_filter", pat));
+    // Catalogue form: a per-interface family; any other key is never "gone".
+    CHECK(change::interface_gone(t, "net.ipv4.conf.eth9.rp_filter"));
+    CHECK_FALSE(change::interface_gone(t, "net.ipv4.tcp_fin_timeout"));
+}
