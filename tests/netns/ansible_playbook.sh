@@ -6,6 +6,8 @@
 # changed=0, check mode on another profile changes nothing live, a profile
 # with a TOML syntax error fails the task with sysknob's SK0001 diagnostic,
 # and state=rolled_back restores the values from before the first apply.
+# A glob profile: interfaces that appear in sync or vanish report
+# changed=0 (check mode too); one with another value changed=1.
 . "$SYSKNOB_SRC/tests/support/lib.sh"
 command -v ansible-playbook >/dev/null || skip "ansible-playbook is not installed (apt-get install ansible-core)"
 enter_netns
@@ -103,5 +105,43 @@ expect_eq "$(proc net.ipv4.tcp_fin_timeout)" "$before_fin" "rollback restored ne
 play "$T/rollback.yml"
 expect_rc 0 "second rollback run succeeds"
 expect_eq "$(recap changed)" 0 "second rollback: changed=0 (nothing left to undo)"
+
+# A "*" glob on a host where interfaces come and go: one that appears with
+# the value already (inherited from conf.default) and one that vanishes
+# are no change, in check mode or not, and leave no snapshot; one with
+# another value is a change.
+cat >"$T/churn.toml" <<'TOML'
+[profile]
+name = "churn"
+[sysctl]
+net.ipv4.conf."*".rp_filter = 2
+TOML
+playbook "$T/churn.yml" applied "$T/churn.toml"
+snaps() { ls "$R/var/lib/sysknob/snapshots" | wc -l; }
+play "$T/churn.yml"
+expect_rc 0 "glob profile applied"
+expect_eq "$(recap changed)" 1 "glob profile: changed=1"
+n=$(snaps)
+ip link add ans0 type veth peer name ans1
+expect_eq "$(proc net.ipv4.conf.ans0.rp_filter)" 2 "precondition: ans0 inherited 2"
+play "$T/churn.yml" --check
+expect_eq "$(recap changed)" 0 "interface appeared in sync: check mode changed=0"
+play "$T/churn.yml"
+expect_eq "$(recap changed)" 0 "interface appeared in sync: changed=0"
+ip link del ans0
+play "$T/churn.yml" --check
+expect_eq "$(recap changed)" 0 "interface vanished: check mode changed=0"
+play "$T/churn.yml"
+expect_eq "$(recap changed)" 0 "interface vanished: changed=0"
+expect_eq "$(snaps)" "$n" "interface churn left no snapshot"
+ip link add ans2 type veth peer name ans3
+echo 0 >/proc/sys/net/ipv4/conf/ans2/rp_filter
+play "$T/churn.yml" --check
+expect_eq "$(recap changed)" 1 "interface with another value: check mode changed=1"
+expect_eq "$(proc net.ipv4.conf.ans2.rp_filter)" 0 "check mode left ans2 alone"
+play "$T/churn.yml"
+expect_eq "$(recap changed)" 1 "interface with another value: changed=1"
+expect_eq "$(proc net.ipv4.conf.ans2.rp_filter)" 2 "ans2 set"
+expect_eq "$(snaps)" "$((n + 1))" "one snapshot for the real change"
 
 done_testing
