@@ -99,7 +99,8 @@ CLI::App* register_doctor(CLI::App& app, DoctorOptions& o, bool full)
         ->type_name("SECONDS")
         ->check(CLI::Range(0.0, 3600.0));
     sub->add_option("--output", o.output, "write the result to FILE atomically instead of standard output")
-        ->type_name("FILE");
+        ->type_name("FILE")
+        ->check(k_output_file);
     sub->add_flag("--list-findings", o.list_findings, "print the finding ids with their titles and sources");
     return sub;
 }

@@ -30,7 +30,8 @@ CLI::App* register_import(CLI::App& app, ImportOptions& o, bool full)
     c->add_flag("--boot", o.boot, "everything systemd-sysctl reads at boot, with its precedence (under --root)");
     c->add_option("--name", o.name, "name of the profile written (default: the name of the --output file, else imported)")->type_name("NAME");
     auto* out = c->add_option("-o,--output", o.output, "write the profile to FILE instead of standard output")
-                    ->type_name("FILE");
+                    ->type_name("FILE")
+                    ->check(k_output_file);
     auto* take = c->add_flag("--take-over", o.take_over,
                              "apply the profile (/etc/sysknob/profiles/NAME.toml), move the imported /etc files aside "
                              "and mask package files with /dev/null links, in one snapshot that rollback undoes")

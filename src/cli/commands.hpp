@@ -9,6 +9,15 @@
 
 namespace sysknob::cli {
 
+// --output "" (a script's unset variable) is refused as a usage error:
+// it is no file, and standard output is what leaving the option out means.
+inline const CLI::Validator k_output_file(
+    [](std::string& f) {
+        return f.empty() ? std::string("an empty FILE is no file; leave --output out to write to standard output")
+                         : std::string();
+    },
+    "FILE", "output");
+
 struct ListOptions {};
 CLI::App* register_list(CLI::App& app, ListOptions& o, bool full);
 int run_list(const ListOptions& o, Context& ctx);

@@ -6,7 +6,8 @@
 #    "newer than the target";
 #  - rollback ID that is not a snapshot id (the message was CLI11's
 #    "not in range 0.000000 to 1.79e308");
-#  - apply --dry-run with --check, which the synopsis gives as alternatives.
+#  - apply --dry-run with --check, which the synopsis gives as alternatives;
+#  - --output "" (doctor, import): no file; doctor wrote to standard output.
 . "$SYSKNOB_SRC/tests/support/lib.sh"
 
 root=$(make_root)
@@ -33,6 +34,8 @@ for id in abc 0 -5 1.5 99999999999999999999999 ""; do
   usage "is not a snapshot id" "rollback '$id'" --root "$root" rollback "$id"
 done
 usage "--dry-run excludes --check" "apply --dry-run --check" --root "$root" apply --dry-run --check base
+usage "an empty FILE is no file" "doctor --output ''" --root "$root" doctor --interval 0 --output ''
+usage "an empty FILE is no file" "import --output ''" --root "$root" import --output ''
 [ -z "$(find "$root" -type f)" ] && pass "nothing written under --root" || fail "files written: $(find "$root" -type f)"
 
 done_testing
