@@ -65,10 +65,6 @@ world() { live; files; }
 moved() { # number of keys whose live value differs from the world $1
   diff <(printf '%s\n' "$1" | grep '^net\.') <(live) | grep -c '^>' || true
 }
-pending_count() {
-  "$SYSKNOB" --root "$ROOT" snapshots --format json | "$PY" -c '
-import json,sys; print(sum(1 for s in json.load(sys.stdin)["snapshots"] if s["status"] == "pending"))'
-}
 
 # One kill point in one starting state. $1 = fault spec, $2 = fresh|prev.
 crash_case() {

@@ -29,10 +29,6 @@ files() {
       ! -name '*.sysknob-tmp' -printf '%p %m ' -exec sh -c 'sha256sum <"$1" | cut -c1-16' _ {} \; | sort)
 }
 world() { live; files; }
-pending_count() {
-  "$SYSKNOB" --root "$ROOT" snapshots --format json | "$PY" -c '
-import json,sys; print(sum(1 for s in json.load(sys.stdin)["snapshots"] if s["status"] == "pending"))'
-}
 
 # One run of the crash loop (crash_each_point, tests/support/lib.sh): a
 # fresh root, the apply (committed, or itself killed halfway), then its

@@ -25,19 +25,9 @@ tree() {
       'if [ -L "$1" ]; then echo; else sha256sum <"$1" | cut -d" " -f1; fi' _ {} \; | sort)
 }
 world() { live; tree; }
-pending_count() {
-  "$SYSKNOB" --root "$ROOT" snapshots --format json | "$PY" -c '
-import json,sys; print(sum(1 for s in json.load(sys.stdin)["snapshots"] if s["status"] == "pending"))'
-}
 host() {
   ROOT=$(make_root "$1")
-  printf '# pkg\nnet.ipv4.tcp_fin_timeout = 51\n' >"$ROOT/usr/lib/sysctl.d/50-pkg.conf"
-  printf 'net.ipv4.tcp_keepalive_time = 111\n' >"$ROOT/usr/lib/sysctl.d/60-hidden.conf"
-  printf 'net.ipv4.tcp_keepalive_time = 222\n' >"$ROOT/etc/sysctl.d/60-hidden.conf"
-  printf 'net.ipv4.tcp_keepalive_intvl = 21\n' >"$ROOT/etc/sysctl.d/10-early.conf"
-  chmod 0640 "$ROOT/etc/sysctl.d/10-early.conf"; chown 1:2 "$ROOT/etc/sysctl.d/10-early.conf"
-  printf 'net.core.somaxconn = 1234\n' >"$ROOT/etc/sysctl.conf"
-  ln -s ../sysctl.conf "$ROOT/etc/sysctl.d/99-sysctl.conf"
+  take_over_fixture "$ROOT"
 }
 take_over() { "$@" TMPDIR="$SCRATCH" "$SYSKNOB" --root "$ROOT" import -q --boot --take-over --name host; }
 # The run's TMPDIR: empty before, and after whatever happened to the run.

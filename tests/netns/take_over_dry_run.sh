@@ -22,13 +22,7 @@ tree() {
 }
 js() { printf '%s' "$out" | "$PY" -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 
-printf '# pkg\nnet.ipv4.tcp_fin_timeout = 51\n' >"$ROOT/usr/lib/sysctl.d/50-pkg.conf"
-printf 'net.ipv4.tcp_keepalive_time = 111\n' >"$ROOT/usr/lib/sysctl.d/60-hidden.conf"
-printf 'net.ipv4.tcp_keepalive_time = 222\n' >"$ROOT/etc/sysctl.d/60-hidden.conf"
-printf 'net.ipv4.tcp_keepalive_intvl = 21\n' >"$ROOT/etc/sysctl.d/10-early.conf"
-chmod 0640 "$ROOT/etc/sysctl.d/10-early.conf"; chown 1:2 "$ROOT/etc/sysctl.d/10-early.conf"
-printf 'net.core.somaxconn = 1234\n' >"$ROOT/etc/sysctl.conf"
-ln -s ../sysctl.conf "$ROOT/etc/sysctl.d/99-sysctl.conf"
+take_over_fixture "$ROOT"
 echo 60 >/proc/sys/net/ipv4/tcp_fin_timeout
 orig_live=$(live)
 before=$(tree)

@@ -87,6 +87,26 @@ expect_not_contains() {
 }
 proc() { cat "/proc/sys/$(echo "$1" | tr './' '/.')" | tr -s '\t ' '  '; }
 
+# pending_count: how many snapshots under --root $ROOT are pending, by
+# sysknob's own listing (not by file names: N.json / N.pending.json).
+pending_count() {
+  "$SYSKNOB" --root "$ROOT" snapshots --format json | /usr/bin/python3 -c '
+import json,sys; print(sum(1 for s in json.load(sys.stdin)["snapshots"] if s["status"] == "pending"))'
+}
+
+# take_over_fixture ROOT: the host the take-over tests adopt: a package
+# file, an /etc file hiding a package file of the same name, an /etc file
+# with its own mode and owner, /etc/sysctl.conf with its 99-sysctl.conf link.
+take_over_fixture() {
+  printf '# pkg\nnet.ipv4.tcp_fin_timeout = 51\n' >"$1/usr/lib/sysctl.d/50-pkg.conf"
+  printf 'net.ipv4.tcp_keepalive_time = 111\n' >"$1/usr/lib/sysctl.d/60-hidden.conf"
+  printf 'net.ipv4.tcp_keepalive_time = 222\n' >"$1/etc/sysctl.d/60-hidden.conf"
+  printf 'net.ipv4.tcp_keepalive_intvl = 21\n' >"$1/etc/sysctl.d/10-early.conf"
+  chmod 0640 "$1/etc/sysctl.d/10-early.conf"; chown 1:2 "$1/etc/sysctl.d/10-early.conf"
+  printf 'net.core.somaxconn = 1234\n' >"$1/etc/sysctl.conf"
+  ln -s ../sysctl.conf "$1/etc/sysctl.d/99-sysctl.conf"
+}
+
 # crash_each_point LABEL MAX RUN AFTER_KILL [FINISHED]: the crash loop of
 # the fault-injection tests. For N = 1, 2, ... it calls `RUN N`, which runs
 # the command under test with SYSKNOB_FAULT=any:N through `run` (so $rc is
